@@ -1,0 +1,227 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from customers.models import Customer, CustomerUser, TimeStamped
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+
+class Service(TimeStamped):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Set for a sub-category of another service.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="service_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class SLA(TimeStamped):
+    name = models.CharField(max_length=200, unique=True)
+    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    update_minutes = models.PositiveIntegerField(null=True, blank=True)
+    solution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    services = models.ManyToManyField(Service, related_name="slas", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "SLA"
+        verbose_name_plural = "SLAs"
+
+    def __str__(self):
+        return self.name
+
+
+class ContractQuerySet(models.QuerySet):
+    def active(self, today=None):
+        """Active and running today (start/end dates inclusive, open ends allowed)."""
+        today = today or timezone.localdate()
+        return self.filter(is_active=True, start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+
+    def with_hours_used(self):
+        minutes = Coalesce(Sum("tickets__time_entries__minutes"), 0)
+        return self.annotate(minutes_used=minutes)
+
+
+class Contract(TimeStamped):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contracts")
+    description = models.CharField(max_length=255)
+    purchase_order_number = models.CharField(max_length=100, blank=True)
+    customer_contact = models.ForeignKey(
+        CustomerUser, on_delete=models.PROTECT, related_name="contracts_as_contact"
+    )
+    support_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_supported"
+    )
+    support_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contracts_managed",
+    )
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+    has_hour_restriction = models.BooleanField("contract has hour restriction", default=False)
+    contract_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    hours_notification_threshold = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Hours used at which a warning goes out.",
+    )
+    services = models.ManyToManyField(
+        Service, related_name="contracts", blank=True, help_text="Services available in the portal."
+    )
+    sla = models.ForeignKey(
+        SLA, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts", verbose_name="SLA"
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "description"]
+        indexes = [models.Index(fields=["customer", "is_active"], name="contract_customer_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="contract_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_hour_restriction=False) | Q(contract_hours__gt=0),
+                name="contract_hours_when_restricted",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_notification_threshold__isnull=True)
+                | (
+                    Q(hours_notification_threshold__gt=0)
+                    & Q(hours_notification_threshold__lt=models.F("contract_hours"))
+                ),
+                name="contract_threshold_below_hours",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer.customer_id}: {self.description}"
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if self.has_hour_restriction:
+            if self.contract_hours is None:
+                errors["contract_hours"] = "Contract hours are required when hours are restricted."
+            elif self.contract_hours <= 0:
+                errors["contract_hours"] = "Contract hours must be greater than 0."
+        if self.hours_notification_threshold is not None:
+            if self.hours_notification_threshold <= 0:
+                errors["hours_notification_threshold"] = "The threshold must be greater than 0."
+            elif self.contract_hours is None or (
+                self.hours_notification_threshold >= self.contract_hours
+            ):
+                errors["hours_notification_threshold"] = (
+                    "The threshold must be below the contract hours."
+                )
+        if self.customer_contact_id and self.customer_id:
+            contact = self.customer_contact
+            if not contact.is_active or not contact.customers.filter(pk=self.customer_id).exists():
+                errors["customer_contact"] = "Choose an active contact of this customer."
+        if self.support_contact_id and not self.support_contact.is_staff:
+            errors["support_contact"] = "The support contact must be an agent."
+        if self.support_manager_id and not self.support_manager.is_staff:
+            errors["support_manager"] = "The support manager must be an agent."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def minutes_used_total(self) -> int:
+        if hasattr(self, "minutes_used"):
+            return self.minutes_used
+        return self.tickets.aggregate(m=Coalesce(Sum("time_entries__minutes"), 0))["m"]
+
+    @property
+    def hours_used(self) -> Decimal:
+        return (Decimal(self.minutes_used_total) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def hours_remaining(self) -> Decimal | None:
+        if not self.has_hour_restriction or self.contract_hours is None:
+            return None
+        return self.contract_hours - self.hours_used
+
+    @property
+    def percent_used(self) -> int:
+        if not self.has_hour_restriction or not self.contract_hours:
+            return 0
+        return min(100, int(self.hours_used * 100 / self.contract_hours))
+
+    @property
+    def limit_reached(self) -> bool:
+        return bool(
+            self.has_hour_restriction
+            and self.contract_hours is not None
+            and self.hours_used >= self.contract_hours
+        )
+
+
+class ContractNotification(models.Model):
+    class Kind(models.TextChoices):
+        THRESHOLD = "threshold", "Hour threshold reached"
+        LIMIT = "limit", "Hour limit reached"
+        TICKET_CLOSED = "ticket_closed", "Ticket closed"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What makes a notice unique: the hour limit it was sent for (a raised limit re-arms it),
+    # or the ticket and close time for "ticket closed".
+    key = models.CharField(max_length=100)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "key"], name="contract_notification_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.contract}"

@@ -1,0 +1,180 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CustomerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Customer(TimeStamped):
+    customer_id = models.CharField("customer ID", max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    street = models.CharField(max_length=200, blank=True)
+    zip = models.CharField("ZIP", max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    url = models.URLField("URL", blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    comment = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["customer_id"]
+        indexes = [
+            models.Index(Upper("customer_id"), name="customer_cid_upper_idx"),
+            models.Index(Upper("name"), name="customer_name_upper_idx"),
+            models.Index(fields=["is_active", "customer_id"], name="customer_active_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} – {self.name}"
+
+
+class CustomerUserQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def of_customer(self, customer):
+        """Primary users and members of the customer."""
+        return self.filter(customers=customer)
+
+
+class CustomerUser(TimeStamped):
+    login = models.CharField(max_length=150, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=50, blank=True)
+    mobile = models.CharField(max_length=50, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="primary_users", verbose_name="primary customer"
+    )
+    customers = models.ManyToManyField(Customer, related_name="customer_users", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_user",
+        verbose_name="portal login",
+    )
+    is_power_user = models.BooleanField(
+        default=False, help_text="Sees every ticket of its customers in the portal."
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = CustomerUserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "login"]
+        indexes = [
+            models.Index(Upper("login"), name="cu_login_upper_idx"),
+            models.Index(Upper("email"), name="cu_email_upper_idx"),
+            models.Index(Upper("last_name"), name="cu_last_upper_idx"),
+            models.Index(Upper("first_name"), name="cu_first_upper_idx"),
+            models.Index(fields=["customer", "is_active"], name="cu_customer_active_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Location(TimeStamped):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"], name="location_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(TimeStamped):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="area_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class NotificationEvent(models.TextChoices):
+    TICKET_CREATED = "ticket_created", "Ticket created"
+    AGENT_PUBLIC_REPLY = "agent_public_reply", "Public reply by an agent"
+    TICKET_CLOSED = "ticket_closed", "Ticket closed"
+    CONTRACT_THRESHOLD = "contract_threshold", "Contract hour threshold reached"
+    CONTRACT_LIMIT = "contract_limit", "Contract hour limit reached"
+
+
+class NotificationGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_event(self, customer, event):
+        """Active groups of the customer subscribed to the event.
+
+        `events` is a JSON list of keys; none is a substring of another, so a text match on the
+        quoted key works the same on PostgreSQL and SQLite (SQLite has no JSON containment).
+        """
+        qs = self.active().filter(customer=customer)
+        return qs.filter(events__icontains=f'"{event}"')
+
+
+class NotificationGroup(TimeStamped):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="notification_groups"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    events = models.JSONField(default=list, blank=True, help_text="List of NotificationEvent values.")
+    customer_users = models.ManyToManyField(
+        CustomerUser, related_name="notification_groups", blank=True
+    )
+    agents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="notification_groups", blank=True
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = NotificationGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"], name="notification_group_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_events_display(self):
+        labels = dict(NotificationEvent.choices)
+        return ", ".join(labels.get(e, e) for e in self.events)
+

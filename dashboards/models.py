@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class DashboardPreference(models.Model):
+    class Dashboard(models.TextChoices):
+        CIC = "cic", "Customer Information Center"
+        CUIC = "cuic", "Customer User Information Center"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dashboard_preferences"
+    )
+    dashboard = models.CharField(max_length=10, choices=Dashboard.choices)
+    widget = models.CharField(max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+    filter = models.CharField(max_length=20, blank=True)
+    page_size = models.PositiveSmallIntegerField(default=10)
+
+    class Meta:
+        ordering = ["dashboard", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dashboard", "widget"], name="dashboard_preference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(page_size__in=[5, 10, 15, 20, 25, 50]), name="dashboard_page_size_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.dashboard}/{self.widget}"

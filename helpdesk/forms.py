@@ -1,0 +1,30 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .auth import is_agent, portal_customer_user
+
+
+class AgentAuthenticationForm(AuthenticationForm):
+    """Only agents log in here; everybody else gets the same message as a wrong password."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_agent(user):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Only active customer users with a portal login log in here."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if portal_customer_user(user) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.AgentLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("admin/", admin.site.urls),
+    path("portal/", include("portal.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("customers/", include("customers.urls")),
+    path("dashboards/", include("dashboards.urls")),
+]

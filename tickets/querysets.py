@@ -1,0 +1,177 @@
+"""Ticket selection rules of DESIGN §5, defined once.
+
+Each rule is a `Q` built by `TicketRules`, so the same rule filters a list (`TicketQuerySet`
+methods) and counts inside one aggregate (`TicketQuerySet.counts`). Widgets, lists, counts,
+the portal and background tasks all build on these.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+INCOMPLETE = ("new", "open", "pending_reminder", "pending_auto_close")
+COMPLETED = ("resolved", "closed")
+INACTIVE = ("resolved", "closed", "merged", "removed")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+class TicketRules:
+    """Q objects for each rule; `prefix` lets a rule apply through a relation."""
+
+    @staticmethod
+    def new() -> Q:
+        return Q(state__state_type="new")
+
+    @staticmethod
+    def open() -> Q:
+        return Q(state__state_type="open")
+
+    @staticmethod
+    def incomplete() -> Q:
+        return Q(state__state_type__in=INCOMPLETE)
+
+    @staticmethod
+    def completed() -> Q:
+        return Q(state__state_type__in=COMPLETED)
+
+    @staticmethod
+    def reminder(now: datetime | None = None) -> Q:
+        window = timedelta(minutes=settings.HELPDESK_REMINDER_WINDOW)
+        return Q(state__state_type="pending_reminder", pending_until__lte=_now(now) + window)
+
+    @staticmethod
+    def escalated(now: datetime | None = None) -> Q:
+        return Q(escalation_due__lte=_now(now))
+
+    @staticmethod
+    def locked_by(agent) -> Q:
+        return Q(is_locked=True, owner=agent)
+
+    @staticmethod
+    def in_my_queues(agent) -> Q:
+        from .models import AgentPreferences
+
+        queue_ids = AgentPreferences.my_queues.through.objects.filter(
+            agentpreferences__user=agent
+        ).values("queue_id")
+        return Q(queue_id__in=queue_ids)
+
+    @staticmethod
+    def assigned_to(customer_user) -> Q:
+        return Q(customer_user=customer_user)
+
+    @staticmethod
+    def accessible_for(customer_user) -> Q:
+        from customers.models import CustomerUser
+
+        customer_ids = CustomerUser.customers.through.objects.filter(
+            customeruser_id=customer_user.pk
+        ).values("customer_id")
+        return (
+            Q(customer_user=customer_user)
+            | Q(customer_id=customer_user.customer_id)
+            | Q(customer_id__in=customer_ids)
+        )
+
+
+class TicketQuerySet(models.QuerySet):
+    # --- by state -----------------------------------------------------------------------------
+    def new(self):
+        return self.filter(TicketRules.new())
+
+    def open(self):
+        """The Open widget: state type `open` only (not new, not pending)."""
+        return self.filter(TicketRules.open())
+
+    def incomplete(self):
+        return self.filter(TicketRules.incomplete())
+
+    def completed(self):
+        return self.filter(TicketRules.completed())
+
+    def resolved(self):
+        return self.filter(state__state_type="resolved")
+
+    def closed(self):
+        """Closed for good (state type `closed`)."""
+        return self.filter(state__state_type="closed")
+
+    def category(self, name: str):
+        """'open' = incomplete, 'closed' = completed; anything else is every ticket."""
+        if name == "open":
+            return self.incomplete()
+        if name == "closed":
+            return self.completed()
+        return self
+
+    def reminder(self, now: datetime | None = None):
+        """Pending-reminder tickets reached or within the reminder window, soonest first."""
+        return self.filter(TicketRules.reminder(now)).order_by("pending_until", "id")
+
+    def reminder_due(self, now: datetime | None = None):
+        """Pending-reminder tickets whose time has been reached (the reminder notice)."""
+        return self.filter(state__state_type="pending_reminder", pending_until__lte=_now(now))
+
+    def auto_close_due(self, now: datetime | None = None):
+        return self.filter(state__state_type="pending_auto_close", pending_until__lte=_now(now))
+
+    def escalated(self, now: datetime | None = None):
+        """Tickets past their earliest due time, most overdue first."""
+        return self.filter(TicketRules.escalated(now)).order_by("escalation_due", "id")
+
+    # --- by agent -----------------------------------------------------------------------------
+    def locked_by(self, agent):
+        return self.filter(TicketRules.locked_by(agent))
+
+    def in_my_queues(self, agent):
+        """Tickets in the agent's chosen queues; none chosen means no tickets."""
+        return self.filter(TicketRules.in_my_queues(agent))
+
+    def visible_to_agent(self, agent):
+        """An agent sees the queues its teams grant; a superuser sees everything."""
+        if not agent.is_authenticated or not agent.is_active:
+            return self.none()
+        if agent.is_superuser:
+            return self.all()
+        if not agent.is_staff:
+            return self.none()
+        from .models import Team
+
+        queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
+        return self.filter(queue_id__in=queue_ids)
+
+    # --- by customer --------------------------------------------------------------------------
+    def of_customer(self, customer):
+        return self.filter(customer=customer)
+
+    def assigned_to(self, customer_user):
+        return self.filter(TicketRules.assigned_to(customer_user))
+
+    def accessible_for(self, customer_user):
+        """Assigned to the user, or belonging to one of the user's customers."""
+        return self.filter(TicketRules.accessible_for(customer_user))
+
+    def visible_to_portal_user(self, customer_user):
+        """Own tickets; a power user sees every ticket of its customers."""
+        if customer_user is None or not customer_user.is_active:
+            return self.none()
+        if customer_user.is_power_user:
+            return self.accessible_for(customer_user)
+        return self.assigned_to(customer_user)
+
+    # --- shapes -------------------------------------------------------------------------------
+    def for_list(self):
+        """Columns every ticket list shows, in one query."""
+        return self.select_related(
+            "state", "queue", "priority", "owner", "customer", "customer_user", "service"
+        )
+
+    def counts(self, **rules: Q) -> dict[str, int]:
+        """Several counts in one query: `qs.counts(new=TicketRules.new(), all=Q())`."""
+        return self.aggregate(**{name: Count("id", filter=q) for name, q in rules.items()})

@@ -1,0 +1,384 @@
+"""Every write to a ticket goes through one of these functions.
+
+Each owns its transaction, writes the `TicketEvent` audit rows and schedules side effects
+(emails, contract notices) with `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from contracts.models import Contract
+from customers.models import CustomerUser
+
+from .escalation import ESCALATION_FIELDS, escalation_recompute
+from .models import (
+    Article,
+    Attachment,
+    Priority,
+    Queue,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketState,
+    TimeEntry,
+)
+
+DEFAULT_QUEUE_NAME = "Service Desk"
+
+
+class TicketError(Exception):
+    """A rule refused the change; the message is meant for the user."""
+
+
+class OverageRequired(TicketError):
+    """The contract's hours are used up; the agent must accept additional time."""
+
+    def __init__(self, contract: Contract):
+        self.contract = contract
+        super().__init__(
+            f"This contract has used {contract.hours_used} of {contract.contract_hours} hours. "
+            "Add additional time?"
+        )
+
+
+def default_queue() -> Queue:
+    return Queue.objects.filter(name=DEFAULT_QUEUE_NAME).first() or Queue.objects.order_by("id")[0]
+
+
+def _event(ticket: Ticket, by, action: str, from_value="", to_value="") -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        from_value=str(from_value or "")[:255],
+        to_value=str(to_value or "")[:255],
+    )
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def ticket_number_next(now: datetime | None = None) -> str:
+    """YYYYMMDD + an 8-digit daily counter, incremented under a row lock.
+
+    Must run inside a transaction; two concurrent creators wait on the same counter row.
+    """
+    day = timezone.localdate(now)
+    for _ in range(3):
+        updated = TicketCounter.objects.filter(day=day).update(value=F("value") + 1)
+        if updated:
+            break
+        try:
+            with transaction.atomic():
+                TicketCounter.objects.create(day=day, value=1)
+            break
+        except IntegrityError:  # another creator inserted the day's row first
+            continue
+    value = TicketCounter.objects.get(day=day).value
+    return f"{day:%Y%m%d}{value:08d}"
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def _save_attachments(article: Article, files: Iterable[UploadedFile]) -> None:
+    import filetype
+
+    for upload in files:
+        head = upload.read(261)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        content_type = kind.mime if kind else "application/octet-stream"
+        name = (upload.name or "attachment").replace("/", "_").replace("\\", "_")[:255]
+        attachment = Attachment(
+            article=article, filename=name, content_type=content_type, size=upload.size or 0
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+
+
+def attachments_check(files: list[UploadedFile]) -> list[str]:
+    """Human-readable problems with the uploads (count and size limits)."""
+    problems = []
+    if len(files) > settings.HELPDESK_MAX_ATTACHMENTS:
+        problems.append(f"At most {settings.HELPDESK_MAX_ATTACHMENTS} files can be attached.")
+    limit = settings.HELPDESK_MAX_ATTACHMENT_SIZE
+    for upload in files:
+        if upload.size > limit:
+            problems.append(
+                f"{upload.name} is larger than the limit of {limit // (1024 * 1024)} MB."
+            )
+    return problems
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    title: str,
+    body: str,
+    by=None,
+    customer_user: CustomerUser | None = None,
+    customer=None,
+    queue: Queue | None = None,
+    state: TicketState | None = None,
+    priority: Priority | None = None,
+    channel: str = "phone",
+    sender_type: str = Article.SenderType.CUSTOMER,
+    article_is_public: bool = True,
+    attachments: Iterable[UploadedFile] = (),
+    owner=None,
+    now: datetime | None = None,
+    **fields,
+) -> Ticket:
+    """Create a ticket with its first article.
+
+    1. a number from the daily counter; 2. defaults (queue, state `new`, priority from
+    impact × urgency or medium); 3. escalation due times; 4. the first article with its
+    attachments; 5. a `created` event.
+    """
+    from .models import priority_level
+
+    now = now or timezone.now()
+    if customer_user is not None and customer is None:
+        customer = customer_user.customer
+    if priority is None:
+        impact, urgency = fields.get("impact"), fields.get("urgency")
+        level = priority_level(impact, urgency) if impact and urgency else 3
+        priority = Priority.objects.get(level=level)
+    ticket = Ticket(
+        number=ticket_number_next(now),
+        title=title,
+        queue=queue or default_queue(),
+        state=state or TicketState.objects.get(name="new"),
+        priority=priority,
+        customer=customer,
+        customer_user=customer_user,
+        channel=channel,
+        owner=owner,
+        customer_contact_at=now if sender_type == Article.SenderType.CUSTOMER else None,
+        **fields,
+    )
+    ticket.created_at = now
+    if ticket.state.is_pending and ticket.pending_until is None:
+        raise TicketError("A pending state needs a pending time.")
+    escalation_recompute(ticket, now)
+    ticket.save()
+    # auto_now_add overrides the value set above; keep `now` so due times match.
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
+    ticket.created_at = now
+    article = Article.objects.create(
+        ticket=ticket,
+        sender_type=sender_type,
+        channel=channel if channel in Article.ArticleChannel.values else "web",
+        is_public=article_is_public,
+        author=by if by is not None and by.is_authenticated else None,
+        subject=title,
+        body=body,
+    )
+    _save_attachments(article, attachments)
+    if sender_type == Article.SenderType.AGENT and article_is_public:
+        ticket.first_response_at = now
+        escalation_recompute(ticket, now)
+        ticket.save(update_fields=["first_response_at", *ESCALATION_FIELDS])
+    _event(ticket, by, "created", to_value=ticket.state.name)
+    return ticket
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_add(
+    *,
+    ticket: Ticket,
+    by,
+    body: str,
+    sender_type: str,
+    is_public: bool,
+    channel: str = "note",
+    subject: str = "",
+    attachments: Iterable[UploadedFile] = (),
+    now: datetime | None = None,
+) -> Article:
+    """Add an article; a public agent article is the first response, a customer one is contact."""
+    now = now or timezone.now()
+    if not body or not body.strip():
+        raise TicketError("The message cannot be empty.")
+    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
+        pk=ticket.pk
+    )
+    article = Article.objects.create(
+        ticket=ticket,
+        sender_type=sender_type,
+        channel=channel,
+        is_public=is_public,
+        author=by if by is not None and by.is_authenticated else None,
+        subject=subject or f"Re: {ticket.title}",
+        body=body,
+    )
+    _save_attachments(article, attachments)
+    changed = []
+    if sender_type == Article.SenderType.AGENT and is_public and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        changed.append("first_response_at")
+    if sender_type == Article.SenderType.CUSTOMER:
+        ticket.customer_contact_at = now
+        changed.append("customer_contact_at")
+    escalation_recompute(ticket, now)
+    ticket.save(update_fields=[*changed, *ESCALATION_FIELDS, "updated_at"])
+    _event(ticket, by, "article", to_value=f"{sender_type} {'public' if is_public else 'internal'}")
+    return article
+
+
+# --- state ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_set_state(
+    *,
+    ticket: Ticket,
+    state: TicketState,
+    by,
+    pending_until: datetime | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Move a ticket to another state.
+
+    Pending states need `pending_until` in the future; resolve/close stamp their times and
+    clear escalation; leaving pending clears the pending time.
+    """
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
+        pk=ticket.pk
+    )
+    if state.is_pending:
+        if pending_until is None:
+            raise TicketError("Choose a pending time for a pending state.")
+        if pending_until <= now:
+            raise TicketError("The pending time must be in the future.")
+    old = ticket.state
+    ticket.state = state
+    ticket.pending_until = pending_until if state.is_pending else None
+    if state.state_type == "resolved":
+        ticket.resolved_at = now
+    if state.state_type == "closed":
+        ticket.closed_at = now
+        ticket.resolved_at = ticket.resolved_at or now
+    if state.state_type in ("new", "open", "pending_reminder", "pending_auto_close"):
+        ticket.resolved_at = None
+        ticket.closed_at = None
+    escalation_recompute(ticket, now)
+    ticket.save(
+        update_fields=[
+            "state",
+            "pending_until",
+            "resolved_at",
+            "closed_at",
+            *ESCALATION_FIELDS,
+            "updated_at",
+        ]
+    )
+    if old.pk != state.pk:
+        _event(ticket, by, "state", old.name, state.name)
+    if state.is_pending:
+        _event(ticket, by, "pending_until", to_value=pending_until.isoformat())
+    return ticket
+
+
+# --- lock, owner and other fields -----------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_lock(*, ticket: Ticket, by, locked: bool) -> Ticket:
+    """Lock makes the agent the owner; unlock keeps the owner."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.is_locked == locked:
+        return ticket
+    ticket.is_locked = locked
+    fields = ["is_locked", "updated_at"]
+    if locked and ticket.owner_id != by.pk:
+        _event(ticket, by, "owner", ticket.owner or "", by)
+        ticket.owner = by
+        fields.append("owner")
+    ticket.save(update_fields=fields)
+    _event(ticket, by, "lock" if locked else "unlock")
+    return ticket
+
+
+UPDATABLE_FIELDS = ("owner", "responsible", "queue", "priority", "service", "sla", "contract", "type")
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes) -> Ticket:
+    """Change owner, responsible, queue, priority, service, SLA, contract or type."""
+    now = now or timezone.now()
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
+        pk=ticket.pk
+    )
+    changed = []
+    for field, value in changes.items():
+        old = getattr(ticket, field)
+        if old == value:
+            continue
+        setattr(ticket, field, value)
+        changed.append(field)
+        _event(ticket, by, field, old or "", value or "")
+    if changed:
+        if {"sla", "queue"} & set(changed):
+            escalation_recompute(ticket, now)
+            changed += ESCALATION_FIELDS
+        ticket.save(update_fields=[*changed, "updated_at"])
+    return ticket
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_add_time(
+    *, ticket: Ticket, by, minutes: int, note: str = "", accept_overage: bool = False
+) -> TimeEntry:
+    """Book time on a ticket.
+
+    When the ticket's contract has reached its hour limit, the entry is only saved if the
+    agent accepts additional time (recorded on the entry). The contract row is locked so two
+    concurrent entries see each other's minutes, and the contract's hour notices are checked
+    after commit.
+    """
+    if minutes is None or minutes <= 0:
+        raise TicketError("Minutes must be greater than 0.")
+    contract = None
+    if ticket.contract_id:
+        contract = Contract.objects.select_for_update().get(pk=ticket.contract_id)
+    overage = bool(contract and contract.limit_reached)
+    if overage and not accept_overage:
+        raise OverageRequired(contract)
+    entry = TimeEntry.objects.create(
+        ticket=ticket,
+        agent=by,
+        minutes=minutes,
+        note=note,
+        overage_accepted=overage,
+        overage_accepted_by=by if overage else None,
+        overage_accepted_at=timezone.now() if overage else None,
+    )
+    _event(ticket, by, "time", to_value=f"{minutes} min")
+    if contract is not None:
+        from contracts.services import contract_hours_check
+
+        contract_hours_check(contract=contract)
+    return entry
