@@ -106,7 +106,12 @@ class Contract(TimeStamped):
         Service, related_name="contracts", blank=True, help_text="Services available in the portal."
     )
     sla = models.ForeignKey(
-        SLA, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts", verbose_name="SLA"
+        SLA,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name="SLA",
     )
     is_active = models.BooleanField(default=True)
 

@@ -59,7 +59,10 @@ class CustomerUser(TimeStamped):
     phone = models.CharField(max_length=50, blank=True)
     mobile = models.CharField(max_length=50, blank=True)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="primary_users", verbose_name="primary customer"
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="primary_users",
+        verbose_name="primary customer",
     )
     customers = models.ManyToManyField(Customer, related_name="customer_users", blank=True)
     user = models.OneToOneField(
@@ -154,7 +157,9 @@ class NotificationGroup(TimeStamped):
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    events = models.JSONField(default=list, blank=True, help_text="List of NotificationEvent values.")
+    events = models.JSONField(
+        default=list, blank=True, help_text="List of NotificationEvent values."
+    )
     customer_users = models.ManyToManyField(
         CustomerUser, related_name="notification_groups", blank=True
     )
@@ -168,7 +173,9 @@ class NotificationGroup(TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="notification_group_unique_name"),
+            models.UniqueConstraint(
+                fields=["customer", "name"], name="notification_group_unique_name"
+            ),
         ]
 
     def __str__(self):
@@ -177,4 +184,3 @@ class NotificationGroup(TimeStamped):
     def get_events_display(self):
         labels = dict(NotificationEvent.choices)
         return ", ".join(labels.get(e, e) for e in self.events)
-

@@ -26,7 +26,9 @@ class Queue(TimeStamped):
 
 class Team(TimeStamped):
     name = models.CharField(max_length=100, unique=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="helpdesk_teams", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="helpdesk_teams", blank=True
+    )
     queues = models.ManyToManyField(Queue, related_name="teams", blank=True)
 
     class Meta:
@@ -161,7 +163,12 @@ class Ticket(TimeStamped):
         Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
     sla = models.ForeignKey(
-        SLA, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets", verbose_name="SLA"
+        SLA,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name="SLA",
     )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
@@ -175,7 +182,9 @@ class Ticket(TimeStamped):
     location = models.ForeignKey(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
-    area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -218,7 +227,9 @@ class Ticket(TimeStamped):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["customer", "state", "-created_at"], name="ticket_customer_state_idx"),
+            models.Index(
+                fields=["customer", "state", "-created_at"], name="ticket_customer_state_idx"
+            ),
             models.Index(
                 fields=["customer_user", "state", "-created_at"], name="ticket_cuser_state_idx"
             ),
@@ -235,7 +246,8 @@ class Ticket(TimeStamped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=4),
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=4),
                 name="ticket_satisfaction_range",
             ),
             models.CheckConstraint(

@@ -215,8 +215,8 @@ def article_add(
     now = now or timezone.now()
     if not body or not body.strip():
         raise TicketError("The message cannot be empty.")
-    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
-        pk=ticket.pk
+    ticket = (
+        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
     )
     article = Article.objects.create(
         ticket=ticket,
@@ -259,8 +259,8 @@ def ticket_set_state(
     clear escalation; leaving pending clears the pending time.
     """
     now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
-        pk=ticket.pk
+    ticket = (
+        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
     )
     if state.is_pending:
         if pending_until is None:
@@ -316,7 +316,16 @@ def ticket_lock(*, ticket: Ticket, by, locked: bool) -> Ticket:
     return ticket
 
 
-UPDATABLE_FIELDS = ("owner", "responsible", "queue", "priority", "service", "sla", "contract", "type")
+UPDATABLE_FIELDS = (
+    "owner",
+    "responsible",
+    "queue",
+    "priority",
+    "service",
+    "sla",
+    "contract",
+    "type",
+)
 
 
 @transaction.atomic
@@ -326,8 +335,8 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
-    ticket = Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(
-        pk=ticket.pk
+    ticket = (
+        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
     )
     changed = []
     for field, value in changes.items():
