@@ -1,5 +1,22 @@
+from django.urls import path
 
+from .views import actions, create, preferences, search, zoom
 
 app_name = "tickets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", search.ticket_list, name="list"),
+    path("new/phone/", create.ticket_new_phone, name="new-phone"),
+    path("new/email/", create.ticket_new_email, name="new-email"),
+    path("new/options/", create.ticket_new_options, name="new-options"),
+    path("new/contact/<str:customer_id>/", create.contact_new, name="new-contact"),
+    path("preferences/", preferences.my_queues, name="preferences"),
+    path("attachments/<int:pk>/", zoom.attachment_download, name="attachment"),
+    path("<str:number>/", zoom.ticket_detail, name="detail"),
+    path("<str:number>/reply/", actions.ticket_reply, name="reply"),
+    path("<str:number>/note/", actions.ticket_note, name="note"),
+    path("<str:number>/state/", actions.ticket_state, name="set-state"),
+    path("<str:number>/time/", actions.ticket_time, name="add-time"),
+    path("<str:number>/lock/", actions.ticket_lock_toggle, name="lock"),
+    path("<str:number>/update/", actions.ticket_fields, name="update"),
+]

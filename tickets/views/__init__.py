@@ -1,0 +1,1 @@
+"""Agent views of tickets, split by screen: search, zoom, create, actions, preferences."""
