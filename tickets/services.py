@@ -391,3 +391,31 @@ def ticket_add_time(
 
         contract_hours_check(contract=contract)
     return entry
+
+
+# --- portal: the customer closes a resolved request -------------------------------------------
+
+
+@transaction.atomic
+def ticket_close_by_customer(
+    *, ticket: Ticket, by, satisfaction: int, comment: str = "", now: datetime | None = None
+) -> Ticket:
+    """The customer accepts the solution of a resolved ticket.
+
+    1. lock the row and refuse unless the state type is `resolved` (a closed request is final);
+    2. store the satisfaction level (1 very satisfied … 4 very dissatisfied) and comment;
+    3. move to state `closed` through `ticket_set_state` (stamps `closed_at`, clears escalation);
+    4. a `satisfaction` event.
+    """
+    ticket = Ticket.objects.select_for_update().select_related("state").get(pk=ticket.pk)
+    if ticket.state.state_type != "resolved":
+        raise TicketError("Only a resolved request can be closed.")
+    if satisfaction not in (1, 2, 3, 4):
+        raise TicketError("Choose a satisfaction level from 1 to 4.")
+    ticket.satisfaction = satisfaction
+    ticket.satisfaction_comment = comment
+    ticket.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])
+    _event(ticket, by, "satisfaction", to_value=satisfaction)
+    return ticket_set_state(
+        ticket=ticket, state=TicketState.objects.get(name="closed"), by=by, now=now
+    )
