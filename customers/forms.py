@@ -1,0 +1,297 @@
+"""Forms for customers, customer users (contacts), locations, areas and notification groups.
+
+Model forms validate; `save(by=...)` writes through `customers.services` so every write has one
+place. Crispy-forms (bootstrap5) renders them: `{% crispy form %}` or `{{ form|crispy }}`.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+
+from . import services
+from .models import Area, Customer, CustomerUser, Location, NotificationEvent, NotificationGroup
+
+DUPLICATE_EMAIL = "A contact with this email already exists for this customer."
+DUPLICATE_LOGIN = "This login is already taken."
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class CustomerForm(forms.ModelForm):
+    url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "customer_id",
+            "name",
+            "street",
+            "zip",
+            "city",
+            "country",
+            "url",
+            "phone",
+            "comment",
+            "is_active",
+        ]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"customer_id": "A short unique code, e.g. ACME."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_customer_id(self):
+        value = self.cleaned_data["customer_id"].strip()
+        if not value:
+            raise forms.ValidationError("This field is required.")
+        clash = Customer.objects.filter(customer_id__iexact=value)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"A customer with the ID {value} already exists.")
+        return value
+
+    def save(self, commit=True, by=None) -> Customer:
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        if self.instance.pk:
+            return services.customer_update(customer=self.instance, by=by, **data)
+        return services.customer_create(by=by, **data)
+
+
+class CustomerUserForm(forms.ModelForm):
+    """Every field of a customer user; an empty login is generated from the email."""
+
+    class Meta:
+        model = CustomerUser
+        fields = [
+            "login",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "mobile",
+            "customer",
+            "customers",
+            "is_power_user",
+            "is_active",
+        ]
+        widgets = {"customers": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.fields["login"].required = False
+        self.fields["login"].help_text = "Left empty, it is made from the email."
+        self.fields["customer"].queryset = Customer.objects.active()
+        self.fields["customers"].queryset = Customer.objects.active()
+        self.fields["customers"].required = False
+        self.fields["customers"].help_text = "Further customers; the primary one is always added."
+
+    def clean_login(self):
+        login = (self.cleaned_data.get("login") or "").strip()
+        if login:
+            clash = CustomerUser.objects.filter(login__iexact=login)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(DUPLICATE_LOGIN)
+        return login
+
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").strip()
+        customer = cleaned.get("customer")
+        active = cleaned.get("is_active", True)
+        if (
+            email
+            and customer
+            and active
+            and services.email_taken(customer=customer, email=email, exclude_pk=self.instance.pk)
+        ):
+            self.add_error("email", DUPLICATE_EMAIL)
+        return cleaned
+
+    def save(self, commit=True, by=None) -> CustomerUser:
+        data = dict(self.cleaned_data)
+        customers = list(data.pop("customers", None) or [])
+        if self.instance.pk:
+            if not data.get("login"):
+                data.pop("login", None)
+            return services.customer_user_update(
+                customer_user=self.instance, by=by, customers=customers, **data
+            )
+        return services.customer_user_create(
+            by=by,
+            customers=customers,
+            customer=data.pop("customer"),
+            first_name=data.pop("first_name"),
+            last_name=data.pop("last_name"),
+            email=data.pop("email"),
+            login=data.pop("login") or None,
+            **data,
+        )
+
+
+class ContactForm(forms.ModelForm):
+    """The contact row on the customer settings page: first name, last name, email."""
+
+    class Meta:
+        model = CustomerUser
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.helper = _helper()
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("placeholder", field.label)
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if services.email_taken(customer=self.customer, email=email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(DUPLICATE_EMAIL)
+        return email
+
+    def save(self, commit=True, by=None) -> CustomerUser:
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        if self.instance.pk:
+            return services.customer_user_update(customer_user=self.instance, by=by, **data)
+        return services.customer_user_create(customer=self.customer, by=by, **data)
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.helper = _helper()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Location.objects.filter(customer=self.customer, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"This customer already has a location named {name}.")
+        return name
+
+    def validate_unique(self):
+        pass  # checked case-insensitively in clean_name (the form has no customer field)
+
+    def save(self, commit=True, by=None) -> Location:
+        return services.location_save(
+            customer=self.customer,
+            location=self.instance if self.instance.pk else None,
+            name=self.cleaned_data["name"],
+            address=self.cleaned_data["address"],
+            by=by,
+        )
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name"]
+
+    def __init__(self, *args, location: Location, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.location = location
+        self.helper = _helper()
+        self.fields["name"].widget.attrs.update(placeholder="New area", **{"aria-label": "Area"})
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Area.objects.filter(location=self.location, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"{self.location.name} already has an area named {name}.")
+        return name
+
+    def validate_unique(self):
+        pass  # checked case-insensitively in clean_name
+
+    def save(self, commit=True, by=None) -> Area:
+        return services.area_save(
+            location=self.location,
+            area=self.instance if self.instance.pk else None,
+            name=self.cleaned_data["name"],
+            by=by,
+        )
+
+
+class NotificationGroupForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=NotificationEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The emails this group receives.",
+    )
+
+    class Meta:
+        model = NotificationGroup
+        fields = ["name", "description", "is_active", "events", "customer_users", "agents"]
+        labels = {"customer_users": "Contacts", "agents": "Agents", "is_active": "Active"}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "customer_users": forms.CheckboxSelectMultiple,
+            "agents": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.helper = _helper()
+        self.fields["customer_users"].queryset = (
+            CustomerUser.objects.active().of_customer(customer).order_by("last_name", "first_name")
+        )
+        self.fields["agents"].queryset = (
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["agents"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["customer_users"].label_from_instance = lambda cu: (
+            f"{cu.full_name} <{cu.email}>"
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = NotificationGroup.objects.filter(customer=self.customer, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"This customer already has a notification group named {name}."
+            )
+        return name
+
+    def validate_unique(self):
+        pass  # checked case-insensitively in clean_name
+
+    def save(self, commit=True, by=None) -> NotificationGroup:
+        data = self.cleaned_data
+        return services.notification_group_save(
+            customer=self.customer,
+            group=self.instance if self.instance.pk else None,
+            name=data["name"],
+            description=data["description"],
+            is_active=data["is_active"],
+            events=data["events"],
+            customer_users=data["customer_users"],
+            agents=data["agents"],
+            by=by,
+        )
