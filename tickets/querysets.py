@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 INCOMPLETE = ("new", "open", "pending_reminder", "pending_auto_close")
@@ -124,6 +124,19 @@ class TicketQuerySet(models.QuerySet):
     def escalated(self, now: datetime | None = None):
         """Tickets past their earliest due time, most overdue first."""
         return self.filter(TicketRules.escalated(now)).order_by("escalation_due", "id")
+
+    # --- background notices (tickets/tasks/periodic.py) ----------------------------------------
+    def reminder_notice_due(self, now: datetime | None = None):
+        """Reminder reached and no notice sent yet for the current pending time."""
+        return self.reminder_due(now).exclude(reminder_notified_for=F("pending_until"))
+
+    def escalation_notice_due(self, now: datetime | None = None):
+        """Escalated and no notice sent yet for the current escalation due time."""
+        return self.escalated(now).exclude(escalation_notified_for=F("escalation_due"))
+
+    def resolved_before(self, cutoff: datetime):
+        """Resolved (not closed) tickets whose resolution is at or before `cutoff`."""
+        return self.resolved().filter(resolved_at__lte=cutoff)
 
     # --- by agent -----------------------------------------------------------------------------
     def locked_by(self, agent):
