@@ -25,9 +25,7 @@ class RequestSubmission(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["customer_user", "key"], name="portal_submission_once"
-            ),
+            models.UniqueConstraint(fields=["customer_user", "key"], name="portal_submission_once"),
         ]
 
     def __str__(self):
@@ -35,9 +33,7 @@ class RequestSubmission(models.Model):
 
 
 class AgentNotice(models.Model):
-    article = models.OneToOneField(
-        "tickets.Article", on_delete=models.CASCADE, related_name="+"
-    )
+    article = models.OneToOneField("tickets.Article", on_delete=models.CASCADE, related_name="+")
     recipients = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

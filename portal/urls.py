@@ -8,4 +8,12 @@ urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("", views.home, name="home"),
+    path("new/", views.new_request, name="new"),
+    path("closed/", views.closed, name="closed"),
+    path("password/", views.password_change, name="password"),
+    path("requests/<str:number>/", views.detail, name="detail"),
+    path("requests/<str:number>/update/", views.update, name="update"),
+    path("requests/<str:number>/reopen/", views.reopen, name="reopen"),
+    path("requests/<str:number>/close/", views.close, name="close"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -1,11 +1,16 @@
-from django.contrib.auth import logout
+"""Log in, log out and change the password."""
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from helpdesk.auth import portal_user_required
 from helpdesk.forms import PortalAuthenticationForm
-from tickets.models import Ticket
 
 
 class PortalLoginView(LoginView):
@@ -13,8 +18,6 @@ class PortalLoginView(LoginView):
     authentication_form = PortalAuthenticationForm
 
     def get_default_redirect_url(self):
-        from django.urls import reverse
-
         return reverse("portal:home")
 
 
@@ -25,13 +28,14 @@ def logout_view(request):
 
 
 @portal_user_required
-def home(request):
-    tickets = Ticket.objects.visible_to_portal_user(request.customer_user).for_list()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "open_tickets": tickets.incomplete()[:10],
-            "resolved_tickets": tickets.resolved()[:10],
-        },
-    )
+def password_change(request):
+    """Only internal logins (a usable password checked by Django's own backend) have one here."""
+    if not request.user.has_usable_password():
+        raise Http404("Your password is managed elsewhere.")
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed. You are still logged in.")
+        return redirect("portal:home")
+    return render(request, "portal/password.html", {"form": form})

@@ -1,0 +1,56 @@
+"""The closed-request search (`portal:closed`)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from contracts.models import Service
+from customers.models import CustomerUser
+from tickets.models import Ticket
+
+from .selectors import callers, searchable_services
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ClosedRequestFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(
+        field_name="number", lookup_expr="icontains", label="Reference"
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Started from", widget=DATE
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="Started until", widget=DATE
+    )
+    closed_after = django_filters.DateFilter(
+        field_name="closed_at", lookup_expr="date__gte", label="Closed from", widget=DATE
+    )
+    closed_before = django_filters.DateFilter(
+        field_name="closed_at", lookup_expr="date__lte", label="Closed until", widget=DATE
+    )
+    service = django_filters.ModelChoiceFilter(
+        queryset=Service.objects.none(), method="filter_service", label="Service"
+    )
+    caller = django_filters.ModelChoiceFilter(
+        queryset=CustomerUser.objects.none(), field_name="customer_user", label="Caller"
+    )
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def __init__(self, *args, customer_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["service"].queryset = searchable_services(customer_user)
+        if customer_user.is_power_user:
+            self.filters["caller"].queryset = callers(customer_user)
+        else:
+            # Normal users only see their own requests: no caller filter, a forged one is ignored.
+            del self.filters["caller"]
+
+    def filter_service(self, queryset, name, value):
+        """A service matches its own tickets and those of its sub-categories."""
+        return queryset.filter(Q(service=value) | Q(service__parent=value))

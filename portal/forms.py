@@ -1,0 +1,160 @@
+"""Portal forms. Every posted id is re-checked against what the user may use."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.conf import settings
+
+from contracts.models import Service
+from tickets.models import Impact, Satisfaction, Urgency
+from tickets.services import attachments_check
+
+from .selectors import allowed_services
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more uploads under one name (`attachments`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def attachments_field() -> MultipleFileField:
+    size_mb = settings.HELPDESK_MAX_ATTACHMENT_SIZE // (1024 * 1024)
+    return MultipleFileField(
+        label="Attachments",
+        help_text=f"Up to {settings.HELPDESK_MAX_ATTACHMENTS} files, {size_mb} MB each.",
+    )
+
+
+class AttachmentsMixin:
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        problems = attachments_check(files)
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+# --- new request wizard ----------------------------------------------------------------------
+
+
+class ServiceStepForm(forms.Form):
+    """The wizard's GET parameters: `service` and `subcategory`, both re-checked."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False)
+    subcategory = forms.ModelChoiceField(queryset=Service.objects.none(), required=False)
+
+    def __init__(self, *args, customer_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = allowed_services(customer_user)
+        self.fields["subcategory"].queryset = Service.objects.active().filter(parent__isnull=False)
+
+    def clean(self):
+        data = super().clean()
+        service, subcategory = data.get("service"), data.get("subcategory")
+        if subcategory is not None and (service is None or subcategory.parent_id != service.pk):
+            self.add_error("subcategory", "This sub-category does not belong to the service.")
+        return data
+
+
+class NewRequestForm(AttachmentsMixin, ServiceStepForm):
+    title = forms.CharField(max_length=255, label="Title")
+    description = forms.CharField(
+        label="Short description",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What happened, and what do you expect?",
+    )
+    impact = forms.TypedChoiceField(
+        choices=Impact.choices, coerce=int, label="Who is affected?", initial=Impact.PERSON
+    )
+    urgency = forms.TypedChoiceField(
+        choices=Urgency.choices, coerce=int, label="How urgent is it?", initial=Urgency.MEDIUM
+    )
+    attachments = attachments_field()
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    field_order = ["title", "description", "impact", "urgency", "attachments"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].required = True
+        self.fields["service"].error_messages["invalid_choice"] = (
+            "This service is not available to you."
+        )
+        self.fields["subcategory"].error_messages["invalid_choice"] = (
+            "This sub-category is not available."
+        )
+        self.fields["key"].error_messages["required"] = (
+            "This form has expired; please reload the page and submit again."
+        )
+
+    def clean(self):
+        data = super().clean()
+        service, subcategory = data.get("service"), data.get("subcategory")
+        if (
+            service is not None
+            and subcategory is None
+            and "subcategory" not in self.errors
+            and Service.objects.active().filter(parent=service).exists()
+        ):
+            self.add_error("subcategory", "Choose a sub-category.")
+        return data
+
+
+# --- request actions -------------------------------------------------------------------------
+
+
+class UpdateForm(AttachmentsMixin, forms.Form):
+    comment = forms.CharField(
+        label="Update the request",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Add information or a question…"}),
+        error_messages={"required": "Please write what you want to add."},
+    )
+    attachments = attachments_field()
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError("Please write what you want to add.")
+        return comment
+
+
+class ReopenForm(forms.Form):
+    comment = forms.CharField(
+        label="Why is the problem not solved?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please tell us why you reopen the request."},
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError("Please tell us why you reopen the request.")
+        return comment
+
+
+class CloseForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are you with the solution?",
+        choices=Satisfaction.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose your level of satisfaction."},
+    )
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

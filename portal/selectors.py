@@ -1,0 +1,124 @@
+"""Reads of the portal: what a customer user may request and see, defined once.
+
+Ticket visibility itself is `Ticket.objects.visible_to_portal_user` (tickets/querysets.py);
+everything here builds on it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+
+from contracts.models import Contract, Service
+from customers.models import CustomerUser
+from tickets.models import Article, Attachment, Ticket
+
+
+def customer_ids(customer_user: CustomerUser) -> Q:
+    """The user's customers (primary included) as a filter on `customer_id`."""
+    member_of = CustomerUser.customers.through.objects.filter(
+        customeruser_id=customer_user.pk
+    ).values("customer_id")
+    return Q(customer_id=customer_user.customer_id) | Q(customer_id__in=member_of)
+
+
+def active_contracts(customer_user: CustomerUser) -> QuerySet[Contract]:
+    """Active contracts running today of the user's active customers."""
+    return Contract.objects.active().filter(customer_ids(customer_user), customer__is_active=True)
+
+
+def allowed_services(customer_user: CustomerUser) -> QuerySet[Service]:
+    """Active top-level services linked to an active contract of the user's customers."""
+    linked = Contract.services.through.objects.filter(
+        contract__in=active_contracts(customer_user)
+    ).values("service_id")
+    return Service.objects.active().top_level().filter(pk__in=linked).order_by("name", "id")
+
+
+def subcategories(service: Service) -> QuerySet[Service]:
+    """Active sub-categories (children) of a service."""
+    return Service.objects.active().filter(parent=service).order_by("name", "id")
+
+
+def contract_for(customer_user: CustomerUser, service: Service) -> Contract | None:
+    """The contract a request for `service` runs under: the primary customer's first, then the
+    one that started first; None never happens for an allowed service."""
+    primary_first = Case(
+        When(customer_id=customer_user.customer_id, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        active_contracts(customer_user)
+        .filter(services=service)
+        .select_related("customer", "sla")
+        .order_by(primary_first, "start_date", "id")
+        .first()
+    )
+
+
+def searchable_services(customer_user: CustomerUser) -> QuerySet[Service]:
+    """Top-level services of any contract of the user's customers (closed search filter)."""
+    linked = Contract.services.through.objects.filter(
+        contract__in=Contract.objects.filter(customer_ids(customer_user))
+    ).values("service_id")
+    return Service.objects.top_level().filter(pk__in=linked).order_by("name", "id")
+
+
+def callers(customer_user: CustomerUser) -> QuerySet[CustomerUser]:
+    """Customer users of the power user's customers (the closed search `caller` filter)."""
+    member_of = CustomerUser.customers.through.objects.filter(
+        customeruser_id=customer_user.pk
+    ).values("customer_id")
+    fellow_ids = CustomerUser.customers.through.objects.filter(customer_id__in=member_of).values(
+        "customeruser_id"
+    )
+    return CustomerUser.objects.filter(
+        Q(pk__in=fellow_ids) | Q(customer_id=customer_user.customer_id)
+    ).order_by("last_name", "first_name", "login")
+
+
+def portal_tickets(customer_user: CustomerUser):
+    """Every ticket the user may see, shaped for the portal lists (one query per page)."""
+    return (
+        Ticket.objects.visible_to_portal_user(customer_user)
+        .for_list()
+        .select_related("service__parent")
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_ticket_for_portal(customer_user: CustomerUser, number: str) -> Ticket:
+    """The ticket if the user may see it, else 404 (never a hint that it exists)."""
+    ticket = (
+        Ticket.objects.visible_to_portal_user(customer_user)
+        .select_related(
+            "state", "priority", "service__parent", "customer", "customer_user", "contract"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such request.")
+    return ticket
+
+
+def public_articles(ticket: Ticket) -> QuerySet[Article]:
+    """The public log: public articles oldest first, with their attachments; never notes."""
+    return (
+        ticket.articles.filter(is_public=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def get_attachment_for_portal(customer_user: CustomerUser, pk: int) -> Attachment:
+    """An attachment of a public article of a visible ticket, else 404."""
+    visible = Ticket.objects.visible_to_portal_user(customer_user).values("pk")
+    attachment = Attachment.objects.filter(
+        pk=pk, article__is_public=True, article__ticket__in=visible
+    ).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    return attachment

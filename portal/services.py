@@ -1,0 +1,135 @@
+"""Writes of the portal. Each wraps the ticket services (tickets/services.py) with the portal's
+rules and tells the agents after commit (DESIGN §7, issue item 9)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from contracts.models import Service
+from customers.models import CustomerUser
+from tickets.models import Article, Channel, Ticket, TicketState
+from tickets.services import TicketError, article_add, ticket_create, ticket_set_state
+
+from .models import RequestSubmission
+from .selectors import allowed_services, contract_for, subcategories
+
+
+def _notify_agents(article: Article, kind: str) -> None:
+    from .tasks import notify_agents
+
+    transaction.on_commit(lambda: notify_agents.delay(article.pk, kind))
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("state").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def portal_request_create(
+    *,
+    customer_user: CustomerUser,
+    key: uuid.UUID,
+    service: Service,
+    subcategory: Service | None,
+    title: str,
+    description: str,
+    impact: int,
+    urgency: int,
+    attachments: Iterable[UploadedFile] = (),
+) -> tuple[Ticket, bool]:
+    """Create a request from the portal wizard; returns (ticket, created).
+
+    1. claim the one-time form key: if it was used, return that ticket (double submit);
+    2. re-check the service is allowed and the sub-category belongs to it;
+    3. the ticket stores the sub-category as `service` (its parent is the service chosen in
+       step 1), runs under the contract that offers the service (and its SLA), belongs to the
+       contract's customer, has channel `portal`, the default queue, state `new` and the
+       priority of impact × urgency.
+    """
+    try:
+        with transaction.atomic():
+            submission = RequestSubmission.objects.create(customer_user=customer_user, key=key)
+    except IntegrityError:
+        earlier = RequestSubmission.objects.select_related("ticket").get(
+            customer_user=customer_user, key=key
+        )
+        return earlier.ticket, False
+    if not allowed_services(customer_user).filter(pk=service.pk).exists():
+        raise TicketError("This service is not available to you.")
+    children = subcategories(service)
+    if subcategory is not None and not children.filter(pk=subcategory.pk).exists():
+        raise TicketError("This sub-category does not belong to the chosen service.")
+    if subcategory is None and children.exists():
+        raise TicketError("Choose a sub-category.")
+    contract = contract_for(customer_user, service)
+    ticket = ticket_create(
+        title=title,
+        body=description,
+        by=customer_user.user,
+        customer_user=customer_user,
+        customer=contract.customer if contract else customer_user.customer,
+        channel=Channel.PORTAL,
+        sender_type=Article.SenderType.CUSTOMER,
+        article_is_public=True,
+        attachments=attachments,
+        state=TicketState.objects.get(name="new"),
+        service=subcategory or service,
+        contract=contract,
+        sla=contract.sla if contract else None,
+        impact=impact,
+        urgency=urgency,
+    )
+    submission.ticket = ticket
+    submission.save(update_fields=["ticket"])
+    return ticket, True
+
+
+@transaction.atomic
+def portal_request_update(
+    *,
+    ticket: Ticket,
+    customer_user: CustomerUser,
+    comment: str,
+    attachments: Iterable[UploadedFile] = (),
+) -> Article:
+    """A public customer article on an open request; resets the update escalation."""
+    ticket = _locked(ticket)
+    if ticket.state.category != "incomplete":
+        raise TicketError("This request can no longer be updated.")
+    article = article_add(
+        ticket=ticket,
+        by=customer_user.user,
+        body=comment,
+        sender_type=Article.SenderType.CUSTOMER,
+        is_public=True,
+        channel=Article.ArticleChannel.PORTAL,
+        attachments=attachments,
+    )
+    _notify_agents(article, "update")
+    return article
+
+
+@transaction.atomic
+def portal_request_reopen(*, ticket: Ticket, customer_user: CustomerUser, comment: str) -> Article:
+    """Reopen a resolved request: the comment goes into the public log, the state to `open`."""
+    ticket = _locked(ticket)
+    if ticket.state.state_type != "resolved":
+        raise TicketError("Only a resolved request can be reopened.")
+    article = article_add(
+        ticket=ticket,
+        by=customer_user.user,
+        body=comment,
+        subject=f"Reopened: {ticket.title}",
+        sender_type=Article.SenderType.CUSTOMER,
+        is_public=True,
+        channel=Article.ArticleChannel.PORTAL,
+    )
+    ticket_set_state(
+        ticket=ticket, state=TicketState.objects.get(name="open"), by=customer_user.user
+    )
+    _notify_agents(article, "reopen")
+    return article

@@ -1,0 +1,137 @@
+"""One request: the public log, update, reopen, close, and attachment downloads.
+
+Every view fetches through `get_ticket_for_portal` / `get_attachment_for_portal`, so anyone
+else's request answers 404 for the page, its files and every action.
+"""
+
+import re
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from helpdesk.auth import portal_user_required
+from tickets.services import TicketError, ticket_close_by_customer
+
+from ..forms import CloseForm, ReopenForm, UpdateForm
+from ..selectors import get_attachment_for_portal, get_ticket_for_portal, public_articles
+from ..services import portal_request_reopen, portal_request_update
+
+# A conflicting action (closed request, not resolved yet) answers 409 and changes nothing.
+CONFLICT = 409
+
+
+def _render_detail(request, ticket, *, status=200, **forms):
+    state_type = ticket.state.state_type
+    context = {
+        "ticket": ticket,
+        "articles": public_articles(ticket),
+        "show_caller": request.customer_user.is_power_user,
+        "can_update": ticket.state.category == "incomplete",
+        "can_answer": state_type == "resolved",
+    }
+    if context["can_update"]:
+        context["update_form"] = forms.get("update_form") or UpdateForm()
+    if context["can_answer"]:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm()
+        context["close_form"] = forms.get("close_form") or CloseForm()
+        context["open_panel"] = (
+            "reopen" if "reopen_form" in forms else "close" if "close_form" in forms else ""
+        )
+    return render(request, "portal/detail.html", context, status=status)
+
+
+def _refused(request, ticket, error):
+    messages.error(request, str(error))
+    return _render_detail(request, ticket, status=CONFLICT)
+
+
+@portal_user_required
+def detail(request, number):
+    ticket = get_ticket_for_portal(request.customer_user, number)
+    return _render_detail(request, ticket)
+
+
+@require_POST
+@portal_user_required
+def update(request, number):
+    ticket = get_ticket_for_portal(request.customer_user, number)
+    if ticket.state.category != "incomplete":
+        return _refused(request, ticket, "This request can no longer be updated.")
+    form = UpdateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, ticket, update_form=form)
+    try:
+        portal_request_update(
+            ticket=ticket,
+            customer_user=request.customer_user,
+            comment=form.cleaned_data["comment"],
+            attachments=form.cleaned_data["attachments"],
+        )
+    except TicketError as error:
+        return _refused(request, ticket, error)
+    messages.success(request, "Thank you, your update was added to the request.")
+    return redirect("portal:detail", ticket.number)
+
+
+@require_POST
+@portal_user_required
+def reopen(request, number):
+    ticket = get_ticket_for_portal(request.customer_user, number)
+    form = ReopenForm(request.POST)
+    if ticket.state.state_type != "resolved":
+        return _refused(request, ticket, "Only a resolved request can be reopened.")
+    if not form.is_valid():
+        return _render_detail(request, ticket, reopen_form=form)
+    try:
+        portal_request_reopen(
+            ticket=ticket, customer_user=request.customer_user, comment=form.cleaned_data["comment"]
+        )
+    except TicketError as error:
+        return _refused(request, ticket, error)
+    messages.success(request, "The request is open again; support has been told.")
+    return redirect("portal:detail", ticket.number)
+
+
+@require_POST
+@portal_user_required
+def close(request, number):
+    ticket = get_ticket_for_portal(request.customer_user, number)
+    form = CloseForm(request.POST)
+    if ticket.state.state_type != "resolved":
+        return _refused(request, ticket, "Only a resolved request can be closed.")
+    if not form.is_valid():
+        return _render_detail(request, ticket, close_form=form)
+    try:
+        ticket_close_by_customer(
+            ticket=ticket,
+            by=request.user,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+    except TicketError as error:
+        return _refused(request, ticket, error)
+    messages.success(request, "Thank you for your feedback. The request is closed.")
+    return redirect("portal:detail", ticket.number)
+
+
+def safe_filename(name: str) -> str:
+    """Keep letters, digits, dot, dash, underscore and space; never a path or a quote."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^\w.\- ]", "_", name).strip(" .")
+    return name[:150] or "attachment"
+
+
+@portal_user_required
+def attachment(request, pk):
+    attachment = get_attachment_for_portal(request.customer_user, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=safe_filename(attachment.filename),
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
