@@ -192,6 +192,9 @@ def ticket_create(
         escalation_recompute(ticket, now)
         ticket.save(update_fields=["first_response_at", *ESCALATION_FIELDS])
     _event(ticket, by, "created", to_value=ticket.state.name)
+    from .tasks.notifications import ticket_event_notify
+
+    ticket_event_notify(ticket=ticket, event="ticket_created", key=f"ticket:{ticket.pk}")
     return ticket
 
 
@@ -238,6 +241,12 @@ def article_add(
     escalation_recompute(ticket, now)
     ticket.save(update_fields=[*changed, *ESCALATION_FIELDS, "updated_at"])
     _event(ticket, by, "article", to_value=f"{sender_type} {'public' if is_public else 'internal'}")
+    if sender_type == Article.SenderType.AGENT and is_public:
+        from .tasks.notifications import ticket_event_notify
+
+        ticket_event_notify(
+            ticket=ticket, event="agent_public_reply", key=f"article:{article.pk}", article=article
+        )
     return article
 
 
@@ -293,6 +302,10 @@ def ticket_set_state(
         _event(ticket, by, "state", old.name, state.name)
     if state.is_pending:
         _event(ticket, by, "pending_until", to_value=pending_until.isoformat())
+    if state.state_type == "closed" and old.state_type != "closed":
+        from .tasks.notifications import ticket_closed_notify
+
+        ticket_closed_notify(ticket=ticket)  # groups' email; contract update if on a contract
     return ticket
 
 
@@ -391,6 +404,94 @@ def ticket_add_time(
 
         contract_hours_check(contract=contract)
     return entry
+
+
+# --- email to the customer user -------------------------------------------------------------
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.local"
+
+
+def _email_after_commit(article: Article) -> None:
+    """Store the article's Message-ID now; the email task sends it once the data is committed."""
+    from django.core.mail import make_msgid
+
+    article.message_id = make_msgid(domain=_mail_domain())
+    article.save(update_fields=["message_id"])
+
+    def enqueue(pk=article.pk):
+        from .tasks.mail import send_article_email
+
+        send_article_email.delay(pk)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    by,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    now: datetime | None = None,
+) -> Article:
+    """Reply to the customer user.
+
+    1. refuse when the ticket has no customer user with an email address; 2. a public agent
+    article on the email channel (`article_add`: first response, escalation, event); 3. a
+    Message-ID stored on the article; 4. after commit the email task sends it, threaded to the
+    ticket's previous message.
+    """
+    customer_user = ticket.customer_user
+    if customer_user is None or not customer_user.email:
+        raise TicketError("This ticket has no customer user with an email address to reply to.")
+    article = article_add(
+        ticket=ticket,
+        by=by,
+        body=body,
+        sender_type=Article.SenderType.AGENT,
+        is_public=True,
+        channel=Article.ArticleChannel.EMAIL,
+        attachments=attachments,
+        now=now,
+    )
+    _email_after_commit(article)
+    return article
+
+
+@transaction.atomic
+def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
+    """An email ticket: the agent writes to the customer user.
+
+    The first article is a public agent article (so it is the first response) and is emailed
+    to the customer user after commit, with a Message-ID the replies thread under.
+    """
+    if not customer_user.email:
+        raise TicketError("This customer user has no email address.")
+    ticket = ticket_create(
+        customer_user=customer_user,
+        channel="email",
+        sender_type=Article.SenderType.AGENT,
+        article_is_public=True,
+        **kwargs,
+    )
+    _email_after_commit(ticket.articles.order_by("id").first())
+    return ticket
+
+
+# --- agent preferences ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def agent_my_queues_set(*, user, queues: Iterable[Queue]):
+    """Replace the agent's "my queues" (the caller offers only queues the agent may see)."""
+    from .models import AgentPreferences
+
+    preferences, _ = AgentPreferences.objects.get_or_create(user=user)
+    preferences.my_queues.set(list(queues))
+    return preferences
 
 
 # --- portal: the customer closes a resolved request -------------------------------------------

@@ -1,19 +1,175 @@
-from django.http import HttpResponse
+"""Actions on one ticket (HTMX forms on the zoom). Each POST goes through a Form and a service.
+
+On success an HTMX request gets the re-rendered zoom and a toast; a plain POST is redirected
+to the zoom. Bad input answers 400 with the action's form and its errors (retargeted to the
+form), and changes nothing.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from helpdesk.auth import agent_required
 
+from .. import services
+from ..forms import ArticleForm, LockForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
+from ..models import Article
 from ..selectors import get_ticket_for_agent
+from .zoom import zoom_context
 
 
-def _stub(request, number):
-    get_ticket_for_agent(request.user, number)
-    return HttpResponse(status=400)
+def _done(request, number: str, message: str) -> HttpResponse:
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("tickets:detail", number)
+    try:
+        ticket = get_ticket_for_agent(request.user, number)
+    except Http404:  # e.g. moved to a queue the agent does not see
+        messages.success(request, message)
+        return HttpResponseClientRedirect(reverse("tickets:list"))
+    response = render(request, "tickets/detail.html#zoom", zoom_context(request, ticket))
+    return trigger_client_event(response, "showMessage", message)
 
 
-ticket_reply = agent_required(require_POST(_stub))
-ticket_note = agent_required(require_POST(_stub))
-ticket_state = agent_required(require_POST(_stub))
-ticket_time = agent_required(require_POST(_stub))
-ticket_lock_toggle = agent_required(require_POST(_stub))
-ticket_fields = agent_required(require_POST(_stub))
+def _form_response(request, ticket, name: str, form, status: int = 400, **extra) -> HttpResponse:
+    """The action's form with its errors (or a prompt) in place of the form."""
+    if request.htmx:
+        context = {"ticket": ticket, f"{name}_form": form, **extra}
+        response = render(request, f"tickets/detail.html#{name}-form", context, status=status)
+        response["HX-Retarget"] = f"#action-{name}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    context = zoom_context(request, ticket, **{name: form})
+    context.update(extra)
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@agent_required
+@require_POST
+def ticket_reply(request, number):
+    ticket = get_ticket_for_agent(request.user, number)
+    form = ArticleForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.ticket_reply(
+                ticket=ticket,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except services.TicketError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, number, f"Reply sent to {ticket.customer_user.email}.")
+    return _form_response(request, ticket, "reply", form)
+
+
+@agent_required
+@require_POST
+def ticket_note(request, number):
+    """Internal note (default) or phone call note (`kind=phone`, shown to the customer)."""
+    ticket = get_ticket_for_agent(request.user, number)
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        phone = form.cleaned_data["kind"] == "phone"
+        try:
+            services.article_add(
+                ticket=ticket,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                sender_type=Article.SenderType.AGENT,
+                is_public=phone,
+                channel=Article.ArticleChannel.PHONE if phone else Article.ArticleChannel.NOTE,
+                subject="Phone call" if phone else "Note",
+                attachments=form.cleaned_data["attachments"],
+            )
+        except services.TicketError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, number, "Phone call noted." if phone else "Note added.")
+    return _form_response(request, ticket, "note", form)
+
+
+@agent_required
+@require_POST
+def ticket_state(request, number):
+    ticket = get_ticket_for_agent(request.user, number)
+    form = StateForm(request.POST)
+    if form.is_valid():
+        state = form.cleaned_data["state"]
+        try:
+            services.ticket_set_state(
+                ticket=ticket,
+                state=state,
+                by=request.user,
+                pending_until=form.cleaned_data["pending_until"] if state.is_pending else None,
+            )
+        except services.TicketError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, number, f"State set to {state.label}.")
+    return _form_response(request, ticket, "state", form)
+
+
+@agent_required
+@require_POST
+def ticket_time(request, number):
+    """Book time; a contract out of hours first asks to accept more time (200, nothing saved)."""
+    ticket = get_ticket_for_agent(request.user, number)
+    form = TimeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ticket_add_time(
+                ticket=ticket,
+                by=request.user,
+                minutes=data["minutes"],
+                note=data["note"],
+                accept_overage=data["accept_overage"],
+            )
+        except services.OverageRequired as prompt:
+            return _form_response(
+                request, ticket, "time", form, status=200, overage_prompt=str(prompt)
+            )
+        except services.TicketError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, number, f"{data['minutes']} minutes added.")
+    return _form_response(request, ticket, "time", form)
+
+
+@agent_required
+@require_POST
+def ticket_lock_toggle(request, number):
+    ticket = get_ticket_for_agent(request.user, number)
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        return _form_response(request, ticket, "lock", form)
+    locked = form.cleaned_data["locked"]
+    if locked is None:
+        locked = not ticket.is_locked
+    services.ticket_lock(ticket=ticket, by=request.user, locked=locked)
+    return _done(request, number, "Ticket locked." if locked else "Ticket unlocked.")
+
+
+@agent_required
+@require_POST
+def ticket_fields(request, number):
+    """Owner, responsible, queue, priority, service, SLA, contract or type (those posted)."""
+    ticket = get_ticket_for_agent(request.user, number)
+    form = TicketUpdateForm(request.POST, ticket=ticket, user=request.user)
+    if form.is_valid():
+        changes = form.changes()
+        if not changes:
+            form.add_error(None, "Nothing to change.")
+        else:
+            try:
+                services.ticket_update(ticket=ticket, by=request.user, **changes)
+            except services.TicketError as error:
+                form.add_error(None, str(error))
+            else:
+                return _done(request, number, "Ticket updated.")
+    return _form_response(request, ticket, "update", form)

@@ -1,24 +1,98 @@
-from django.http import HttpResponse
-from django.shortcuts import render
+"""New phone and email tickets, the dependent customer fields and the New Customer Contact modal."""
 
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django_htmx.http import trigger_client_event
+
+from customers.forms import ContactForm
+from customers.models import Customer
+from customers.services import CustomerError
 from helpdesk.auth import agent_required
+
+from .. import services
+from ..forms import PrefillForm, TicketCreateForm, create_initial
+from ..models import Article
+
+CHANNELS = {
+    "phone": {"title": "New phone ticket", "icon": "telephone", "url": "tickets:new-phone"},
+    "email": {"title": "New email ticket", "icon": "envelope", "url": "tickets:new-email"},
+}
+
+
+def _ticket_new(request, channel: str):
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            customer_user = data.pop("customer_user")
+            fields = {"by": request.user, **data}
+            try:
+                if channel == "email":
+                    ticket = services.ticket_create_by_email(customer_user=customer_user, **fields)
+                else:
+                    ticket = services.ticket_create(
+                        customer_user=customer_user,
+                        channel="phone",
+                        sender_type=Article.SenderType.CUSTOMER,
+                        article_is_public=True,
+                        **fields,
+                    )
+            except services.TicketError as error:
+                form.add_error(None, str(error))
+            else:
+                sent = " and emailed to the customer user" if channel == "email" else ""
+                messages.success(request, f"Ticket #{ticket.number} created{sent}.")
+                return redirect("tickets:detail", ticket.number)
+        status = 400
+    else:
+        prefill = PrefillForm(request.GET)
+        customer_user = prefill.cleaned_data["customer_user"] if prefill.is_valid() else None
+        form = TicketCreateForm(
+            initial=create_initial(request.user, customer_user), user=request.user
+        )
+        status = 200
+    context = {"form": form, "channel": channel, **CHANNELS[channel]}
+    return render(request, "tickets/new.html", context, status=status)
 
 
 @agent_required
 def ticket_new_phone(request):
-    return render(request, "tickets/new.html", {"channel": "phone"})
+    return _ticket_new(request, "phone")
 
 
 @agent_required
 def ticket_new_email(request):
-    return render(request, "tickets/new.html", {"channel": "email"})
+    return _ticket_new(request, "email")
 
 
 @agent_required
+@require_GET
 def ticket_new_options(request):
-    return HttpResponse("")
+    """HTMX: the customer-dependent selects for the chosen customer (and location)."""
+    form = TicketCreateForm(initial=request.GET.dict(), user=request.user)
+    return render(request, "tickets/new.html#customer-fields", {"form": form})
 
 
 @agent_required
 def contact_new(request, customer_id):
-    return HttpResponse("")
+    """The "Add Customer Contact" modal; on success the new contact is chosen in the form."""
+    customer = get_object_or_404(Customer.objects.active(), customer_id=customer_id)
+    form = ContactForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = form.save(by=request.user)
+        except CustomerError as error:
+            form.add_error(None, str(error))
+        else:
+            # Nothing to swap: the page's JS adds and selects the contact, then the modal closes.
+            response = HttpResponse()
+            response["HX-Reswap"] = "none"
+            label = str(contact)
+            detail = {"login": contact.login, "label": label}
+            trigger_client_event(response, "contactCreated", detail, after="settle")
+            trigger_client_event(response, "closeModal", after="settle")
+            return trigger_client_event(response, "showMessage", f"Contact {label} added.")
+    # Invalid input re-renders the modal with the errors and what was typed (200: it stays open).
+    return render(request, "tickets/_contact_modal.html", {"form": form, "customer": customer})

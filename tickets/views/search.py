@@ -1,11 +1,57 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from helpdesk.auth import agent_required
 
+from ..filters import TicketFilter
 from ..selectors import tickets_for_agent
+
+PAGE_SIZE = 25
+COLUMNS = (
+    ("number", "Number"),
+    ("title", "Title"),
+    ("customer", "Customer"),
+    (None, "Customer user"),
+    ("state", "State"),
+    ("priority", "Priority"),
+    ("queue", "Queue"),
+    (None, "Owner"),
+    ("escalation", "Escalation"),
+    ("created", "Created"),
+)
+
+
+def _columns(current: str) -> list[dict]:
+    """Header cells: the `o` value each links to (ascending first) and the current direction."""
+    columns = []
+    for key, label in COLUMNS:
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        link = (f"-{key}" if direction == "asc" else key) if key else None
+        columns.append({"key": key, "label": label, "o": link, "dir": direction})
+    return columns
 
 
 @agent_required
+@vary_on_headers("HX-Request")
 def ticket_list(request):
-    tickets = tickets_for_agent(request.user).for_list()[:50]
-    return render(request, "tickets/list.html", {"tickets": tickets})
+    """Ticket search: a FilterSet over the agent's visible tickets, sorted and paginated."""
+    ticket_filter = TicketFilter(
+        request.GET or None, queryset=tickets_for_agent(request.user).for_list(), request=request
+    )
+    order = ""
+    if ticket_filter.is_bound and ticket_filter.is_valid():
+        order = (ticket_filter.form.cleaned_data.get("o") or [""])[0]
+    paginator = Paginator(ticket_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": ticket_filter,
+        "page": page,
+        "tickets": page.object_list,
+        "columns": _columns(order),
+        "current_order": order,
+    }
+    template = "tickets/list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context)

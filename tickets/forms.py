@@ -1,0 +1,305 @@
+"""Agent forms for tickets. Field names follow DESIGN §6 "Stable names"."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import SLA, Contract, Service
+from customers.models import Area, Customer, CustomerUser, Location
+
+from .models import INCOMPLETE_TYPES, Priority, StateType, TicketState, TicketType
+from .selectors import queues_for_agent
+from .services import attachments_check, default_queue
+
+# States an agent may create a ticket in (pending needs a time, resolve/close go through the
+# state action so their times are stamped) and may move a ticket to.
+CREATE_STATE_TYPES = (StateType.NEW, StateType.OPEN)
+SET_STATE_TYPES = (*INCOMPLETE_TYPES, StateType.RESOLVED, StateType.CLOSED)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploads under one name (`attachments`), checked against the size/count limits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        problems = attachments_check(files)
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def agents():
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PriorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+# --- creation -------------------------------------------------------------------------------
+
+
+class TicketCreateForm(forms.Form):
+    """New phone / email ticket. Customer-dependent choices follow the chosen customer.
+
+    The customer comes from the posted data, else from `initial` (the `?customer_user=` link
+    and the HTMX refresh of the dependent fields), so the choices of `customer_user`,
+    `contract`, `location` and `area` are exactly the ones valid for it.
+    """
+
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), to_field_name="customer_id", label="Customer"
+    )
+    customer_user = forms.ModelChoiceField(
+        queryset=CustomerUser.objects.none(), to_field_name="login", label="Customer user"
+    )
+    title = forms.CharField(max_length=255)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 7}), label="Text")
+    queue = forms.ModelChoiceField(queryset=None, label="Queue")
+    state = forms.ModelChoiceField(
+        queryset=TicketState.objects.filter(state_type__in=CREATE_STATE_TYPES),
+        to_field_name="name",
+        label="Next state",
+    )
+    priority = PriorityChoiceField(
+        queryset=Priority.objects.all(), to_field_name="level", label="Priority"
+    )
+    type = forms.ModelChoiceField(queryset=TicketType.objects.all(), required=False)
+    service = forms.ModelChoiceField(queryset=Service.objects.active(), required=False)
+    sla = forms.ModelChoiceField(queryset=SLA.objects.all(), required=False, label="SLA")
+    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), required=False)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False)
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False)
+    attachments = MultipleFileField()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        self.fields["customer"].queryset = Customer.objects.active()
+        self.fields["queue"].queryset = queues_for_agent(user)
+        options_url = reverse("tickets:new-options")
+        refresh = {"hx-get": options_url, "hx-target": "#customer-fields", "hx-swap": "outerHTML"}
+        self.fields["customer"].widget.attrs.update(refresh, **{"hx-include": "#id_customer"})
+        self.fields["location"].widget.attrs.update(
+            refresh, **{"hx-include": "#id_customer, #id_customer_user, #id_contract, #id_location"}
+        )
+        customer = self._lookup(Customer.objects.active(), "customer_id", source, "customer")
+        self.chosen_customer = customer
+        if customer is not None:
+            self.fields["customer_user"].queryset = CustomerUser.objects.active().filter(
+                customers=customer
+            )
+            self.fields["contract"].queryset = Contract.objects.active().filter(customer=customer)
+            self.fields["location"].queryset = customer.locations.filter(is_active=True)
+            location = self._lookup(
+                self.fields["location"].queryset, "pk", source, "location", integer=True
+            )
+            if location is not None:
+                self.fields["area"].queryset = location.areas.filter(is_active=True)
+
+    @staticmethod
+    def _lookup(queryset, field, source, key, integer=False):
+        value = source.get(key) if source else None
+        if hasattr(value, "pk"):
+            return value
+        if not value or (integer and not str(value).isdigit()):
+            return None
+        return queryset.filter(**{field: value}).first()
+
+    def clean_customer_user(self):
+        customer_user = self.cleaned_data["customer_user"]
+        if customer_user is not None and not customer_user.email:
+            raise forms.ValidationError("This customer user has no email address.")
+        return customer_user
+
+
+class PrefillForm(forms.Form):
+    """`?customer_user=LOGIN` on the new-ticket links."""
+
+    customer_user = forms.ModelChoiceField(
+        queryset=CustomerUser.objects.active().select_related("customer"),
+        to_field_name="login",
+        required=False,
+    )
+
+
+def create_initial(user, customer_user: CustomerUser | None) -> dict:
+    """Defaults of a new ticket; `?customer_user=` pre-fills the user and its customer."""
+    initial = {
+        "state": TicketState.objects.filter(name="new").first(),
+        "priority": Priority.objects.filter(level=3).first(),
+    }
+    queue = default_queue()
+    if queues_for_agent(user).filter(pk=queue.pk).exists():
+        initial["queue"] = queue
+    if customer_user is not None:
+        initial["customer"] = customer_user.customer
+        initial["customer_user"] = customer_user
+    return initial
+
+
+# --- actions on a ticket --------------------------------------------------------------------
+
+
+class ArticleForm(forms.Form):
+    """Reply to the customer or internal/phone note (`tickets:reply`, `tickets:note`)."""
+
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text", max_length=50000)
+    attachments = MultipleFileField()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write a message.")
+        return body
+
+
+class NoteForm(ArticleForm):
+    kind = forms.ChoiceField(
+        choices=(("note", "Internal note"), ("phone", "Phone call note")),
+        required=False,
+        initial="note",
+        label="Kind",
+    )
+
+
+class StateForm(forms.Form):
+    state = forms.ModelChoiceField(
+        queryset=TicketState.objects.filter(state_type__in=SET_STATE_TYPES),
+        to_field_name="name",
+        label="Next state",
+    )
+    pending_until = forms.DateTimeField(
+        required=False,
+        widget=DateTimeLocalInput(),
+        label="Pending until",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        state, until = cleaned.get("state"), cleaned.get("pending_until")
+        if state is not None and state.is_pending:
+            if until is None and "pending_until" not in self.errors:
+                self.add_error("pending_until", "A pending state needs a pending time.")
+            elif until is not None and until <= timezone.now():
+                self.add_error("pending_until", "The pending time must be in the future.")
+        return cleaned
+
+
+class TimeForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes")
+    note = forms.CharField(max_length=255, required=False, label="Note")
+    accept_overage = forms.BooleanField(required=False, label="Accept additional time")
+
+
+class LockForm(forms.Form):
+    """`locked=1|0`; without it the lock toggles."""
+
+    locked = forms.TypedChoiceField(
+        choices=(("1", "Lock"), ("0", "Unlock")),
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=None,
+    )
+
+
+class TicketUpdateForm(forms.Form):
+    """Owner, responsible, queue, priority, service, SLA, contract, type.
+
+    Only the fields present in the POST change, so a small form may send just `owner`.
+    """
+
+    owner = AgentChoiceField(queryset=None, required=False)
+    responsible = AgentChoiceField(queryset=None, required=False)
+    queue = forms.ModelChoiceField(queryset=None, required=False)
+    priority = PriorityChoiceField(queryset=Priority.objects.all(), to_field_name="level")
+    service = forms.ModelChoiceField(queryset=Service.objects.active(), required=False)
+    sla = forms.ModelChoiceField(queryset=SLA.objects.all(), required=False, label="SLA")
+    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), required=False)
+    type = forms.ModelChoiceField(queryset=TicketType.objects.all(), required=False)
+
+    def __init__(self, *args, ticket, user, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "owner": ticket.owner_id,
+                "responsible": ticket.responsible_id,
+                "queue": ticket.queue_id,
+                "priority": ticket.priority.level,
+                "service": ticket.service_id,
+                "sla": ticket.sla_id,
+                "contract": ticket.contract_id,
+                "type": ticket.type_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = agents()
+        self.fields["responsible"].queryset = agents()
+        self.fields["queue"].queryset = queues_for_agent(user)
+        if ticket.customer_id:
+            active = Contract.objects.active().filter(customer_id=ticket.customer_id)
+            # The ticket's current contract stays selectable after it has ended.
+            self.fields["contract"].queryset = Contract.objects.filter(
+                Q(pk__in=active.values("pk")) | Q(pk=ticket.contract_id)
+            )
+        if self.is_bound:
+            for name in self.fields:
+                if name not in self.data:
+                    self.fields[name].required = False
+
+    def clean_queue(self):
+        queue = self.cleaned_data.get("queue")
+        if "queue" in self.data and queue is None:
+            raise forms.ValidationError("Choose a queue.")
+        return queue
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.data}
+
+
+class MyQueuesForm(forms.Form):
+    my_queues = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Tickets in My Queues",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["my_queues"].queryset = queues_for_agent(user)
+
+
+MAX_UPLOAD_MB = settings.HELPDESK_MAX_ATTACHMENT_SIZE // (1024 * 1024)

@@ -1,0 +1,50 @@
+"""Small display helpers for ticket templates."""
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+WARNING = timedelta(hours=1)
+
+
+@register.filter
+def due_class(due) -> str:
+    """`due-overdue` once past, `due-warning` within the hour, else nothing."""
+    if due is None:
+        return ""
+    now = timezone.now()
+    if due <= now:
+        return "due-overdue"
+    if due - now < WARNING:
+        return "due-warning"
+    return ""
+
+
+@register.filter
+def minutes_as_hours(minutes) -> str:
+    minutes = int(minutes or 0)
+    return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+@register.simple_tag
+def sort_link(current: str, key: str) -> str:
+    """The `o` value a column header links to: ascending first, then descending."""
+    return f"-{key}" if current == key else key
+
+
+@register.filter
+def progress_step(percent) -> int:
+    """Nearest Bootstrap width class step (w-25 … w-100): no inline styles under our CSP."""
+    percent = int(percent or 0)
+    return min(100, max(0, round(percent / 25) * 25))
+
+
+@register.filter
+def agent_name(user, empty: str = "–") -> str:
+    """Full name, else username; `empty` for nobody."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.username
