@@ -1,0 +1,113 @@
+"""Escalation notices: owner and responsible, once per escalation due time, retries."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tests import factories
+from tickets.models import Ticket
+from tickets.tasks import check_escalations, notify_escalation
+
+pytestmark = pytest.mark.django_db
+
+
+def _escalated(queue, minutes_ago=1, **kwargs):
+    due = timezone.now() - timedelta(minutes=minutes_ago)
+    return factories.TicketFactory(
+        state="open", queue=queue, escalation_due=due, solution_due=due, **kwargs
+    )
+
+
+def test_escalation_emails_owner_and_responsible_once(queue, agent):
+    responsible = factories.AgentFactory()
+    factories.TeamFactory(members=[responsible], queues=[queue])
+    ticket = _escalated(queue, owner=agent, responsible=responsible)
+
+    assert check_escalations() == 1
+    assert check_escalations() == 0
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == sorted([agent.email, responsible.email])
+    assert message.subject == f"[Ticket#{ticket.number}] Escalated: {ticket.title}"
+    assert "Solution was due" in message.body
+    ticket.refresh_from_db()
+    assert ticket.escalation_notified_for == ticket.escalation_due
+
+
+def test_escalation_leaves_out_responsible_outside_the_queues_teams(queue, agent):
+    outsider = factories.AgentFactory()
+    _escalated(queue, owner=agent, responsible=outsider)
+
+    check_escalations()
+
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_escalation_leaves_out_deactivated_owner(queue, agent):
+    gone = factories.AgentFactory(is_active=False)
+    factories.TeamFactory(members=[gone], queues=[queue])
+    _escalated(queue, owner=gone, responsible=agent)
+
+    check_escalations()
+
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_escalation_without_owner_or_responsible_goes_to_the_team(queue, agent):
+    _escalated(queue, owner=None, responsible=None)
+
+    check_escalations()
+
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_escalation_one_minute_before_due_sends_nothing(queue, agent):
+    ticket = _escalated(queue, minutes_ago=-1, owner=agent)
+
+    assert check_escalations() == 0
+
+    assert mail.outbox == []
+    ticket.refresh_from_db()
+    assert ticket.escalation_notified_for is None
+
+
+def test_escalation_rearmed_by_a_new_due_time(queue, agent):
+    ticket = _escalated(queue, minutes_ago=30, owner=agent)
+    check_escalations()
+
+    # A customer contact moves the update due time; later it passes as well.
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_due=timezone.now() - timedelta(minutes=1))
+    assert check_escalations() == 1
+    assert check_escalations() == 0
+
+    assert len(mail.outbox) == 2
+
+
+def test_escalation_mail_failure_is_retried_without_duplicate(
+    queue, agent, flaky_mail, worker_retries
+):
+    backend = flaky_mail(2)
+    ticket = _escalated(queue, owner=agent)
+
+    notify_escalation.apply(args=(ticket.pk,))
+    notify_escalation.apply(args=(ticket.pk,))
+    check_escalations()
+
+    assert backend.attempts == 3
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_escalation_mail_down_marks_nothing(queue, agent, flaky_mail):
+    flaky_mail(1)
+    ticket = _escalated(queue, owner=agent)
+
+    assert check_escalations() == 1  # selected, send failed
+
+    ticket.refresh_from_db()
+    assert ticket.escalation_notified_for is None
+    assert mail.outbox == []
+    check_escalations()
+    assert len(mail.outbox) == 1
