@@ -16,6 +16,8 @@ class DashboardPreference(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     enabled = models.BooleanField(default=True)
     filter = models.CharField(max_length=20, blank=True)
+    # CUIC ticket widgets: "assigned" or "accessible" (the second tab row).
+    scope = models.CharField(max_length=20, blank=True)
     page_size = models.PositiveSmallIntegerField(default=10)
 
     class Meta:

@@ -1,1 +1,392 @@
+"""Views of the Customer Information Center (CIC) and the Customer User Information Center
+(CUIC): the dashboard pages, the search dialog, one view serving every widget body, the
+preferences endpoint, and the customer / customer user edit modals."""
 
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from customers.forms import CustomerForm, CustomerUserForm
+from customers.services import CustomerError, can_manage_customers
+from helpdesk.auth import agent_required
+
+from . import search as search_rules
+from .forms import PreferencesForm, SearchForm, WidgetParamsForm
+from .selectors import (
+    WidgetContext,
+    get_customer_for_agent,
+    get_customer_user_for_agent,
+    widget_states,
+)
+from .services import (
+    PreferenceError,
+    preference_update,
+    preferences_reorder,
+    preferences_set_enabled,
+)
+from .widgets import CIC, CUIC, Dashboard, get_dashboard
+
+PAGE = "dashboards/dashboard.html"
+WIDGETS = "dashboards/widgets.html"
+MODAL = "dashboards/modal_form.html"
+
+
+def _dashboard_or_404(key: str) -> Dashboard:
+    dashboard = get_dashboard(key)
+    if dashboard is None:
+        raise Http404("No such dashboard.")
+    return dashboard
+
+
+def _subject(request, dashboard: Dashboard, object_id: str):
+    """(customer, customer_user) a dashboard is about; 404 for an unknown one."""
+    if dashboard.key == CIC.key:
+        return get_customer_for_agent(request.user, object_id), None
+    customer_user = get_customer_user_for_agent(request.user, object_id)
+    return customer_user.customer, customer_user
+
+
+def _hx_trigger(response: HttpResponse, events: dict) -> HttpResponse:
+    response["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def _bad_request(request, message: str) -> HttpResponse:
+    return render(request, f"{WIDGETS}#error", {"message": message}, status=400)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _page(request, dashboard: Dashboard, *, customer=None, customer_user=None, search=None):
+    states = widget_states(request.user, dashboard) if customer is not None else []
+    enabled = [s for s in states if s.enabled]
+    if customer_user is not None:
+        object_id = customer_user.login
+    elif customer is not None:
+        object_id = customer.customer_id
+    else:
+        object_id = ""
+    context = {
+        "dashboard": dashboard,
+        "customer": customer,
+        "customer_user": customer_user,
+        "object_id": object_id,
+        "main": [s for s in enabled if s.widget.column == "main"],
+        "sidebar": [s for s in enabled if s.widget.column == "sidebar"],
+        "search": search or {},
+        "can_manage": can_manage_customers(request.user),
+    }
+    return render(request, PAGE, context)
+
+
+@agent_required
+def cic(request):
+    """The CIC without a customer: an empty page with the search dialog open."""
+    return _page(request, CIC)
+
+
+@agent_required
+def cuic(request):
+    """The CUIC without a customer user: an empty page with the search dialog open."""
+    return _page(request, CUIC)
+
+
+@agent_required
+def cic_customer(request, customer_id: str):
+    customer = get_customer_for_agent(request.user, customer_id)
+    return _page(request, CIC, customer=customer)
+
+
+@agent_required
+def cuic_user(request, login: str):
+    customer_user = get_customer_user_for_agent(request.user, login)
+    return _page(request, CUIC, customer=customer_user.customer, customer_user=customer_user)
+
+
+# --- search dialog --------------------------------------------------------------------------
+
+
+@agent_required
+@vary_on_headers("HX-Request")
+def search(request):
+    """As-you-type results of the search dialogs; without HTMX, the dialog page with them."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        if request.htmx:
+            return _bad_request(request, message)
+        response = _page(request, CIC, search={"error": message})
+        response.status_code = 400
+        return response
+    query = form.cleaned_data["q"]
+    kind = form.cleaned_data["kind"]
+    dashboard = get_dashboard(form.cleaned_data["dashboard"])
+    if kind == "customer":
+        result = search_rules.search_customers(query)
+    else:
+        result = search_rules.search_customer_users(query)
+    context = {
+        "result": result,
+        "kind": kind,
+        "query": query,
+        "dashboard": dashboard,
+        "min_length": search_rules.MIN_LENGTH,
+        "limit": search_rules.RESULT_LIMIT,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, f"{PAGE}#search-results", context)
+    return _page(request, dashboard, search=context)
+
+
+# --- widgets --------------------------------------------------------------------------------
+
+
+@agent_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def widget(request, dashboard: str, object_id: str, widget: str):
+    """One widget body. GET renders it with the given or remembered tab, scope and page size;
+    POST (a tab or page-size click) also remembers the choice, then renders page 1."""
+    board = _dashboard_or_404(dashboard)
+    declared = board.widget(widget)
+    if declared is None:
+        raise Http404("No such widget.")
+    customer, customer_user = _subject(request, board, object_id)
+    data = request.POST if request.method == "POST" else request.GET
+    form = WidgetParamsForm(data, dashboard=board, widget=declared)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _bad_request(request, message)
+    params = form.cleaned_data
+    if request.method == "POST":
+        try:
+            preference_update(
+                user=request.user,
+                dashboard=board,
+                widget=declared.key,
+                filter=params["filter"] or None,
+                scope=params["scope"] or None,
+                page_size=params["page_size"],
+            )
+        except PreferenceError as error:
+            return _bad_request(request, str(error))
+    states = widget_states(request.user, board)
+    state = next(s for s in states if s.key == declared.key)
+    ctx = WidgetContext(
+        agent=request.user,
+        dashboard=board,
+        widget=declared,
+        customer=customer,
+        customer_user=customer_user,
+        now=timezone.now(),
+        filter=params["filter"] or state.filter,
+        scope=params["scope"] or state.scope,
+        page=params["page"] or 1,
+        page_size=params["page_size"] or state.page_size,
+        states=states,
+    )
+    context = {
+        "dashboard": board,
+        "widget": declared,
+        "state": state,
+        "customer": customer,
+        "customer_user": customer_user,
+        "object_id": object_id,
+        "page_size": ctx.page_size,
+        "page_sizes": (5, 10, 15, 20, 25, 50),
+        "now": ctx.now,
+        "widget_url": reverse("dashboards:widget", args=[board.key, object_id, declared.key]),
+        "can_manage": can_manage_customers(request.user),
+        "next": request.headers.get("HX-Current-URL", ""),
+        **declared.query(ctx),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, declared.template, context)
+    return render(request, "dashboards/widget_page.html", context)
+
+
+@agent_required
+@require_POST
+def preferences(request, dashboard: str):
+    """Order (`order`), on/off (`enabled`) or one widget's choices (`widget` + …)."""
+    board = _dashboard_or_404(dashboard)
+    form = PreferencesForm(request.POST, dashboard=board)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _bad_request(request, message)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "order":
+            preferences_reorder(user=request.user, dashboard=board, order=data["order"])
+        elif data["action"] == "enabled":
+            preferences_set_enabled(user=request.user, dashboard=board, enabled=data["enabled"])
+        else:
+            preference_update(
+                user=request.user,
+                dashboard=board,
+                widget=data["widget"],
+                filter=data["filter"] or None,
+                scope=data["scope"] or None,
+                page_size=data["page_size"],
+                enabled=False if data["close"] else None,
+            )
+    except PreferenceError as error:
+        return _bad_request(request, str(error))
+
+    if not request.htmx:
+        target = data["next"]
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            return redirect(target)
+        return HttpResponse(status=204)
+    if data["action"] == "enabled":
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    if data["action"] == "widget" and data["close"]:
+        title = board.widget(data["widget"]).title
+        # An empty 200 lets htmx remove the widget frame (outerHTML swap).
+        return _hx_trigger(
+            HttpResponse(),
+            {
+                "showMessage": f"{title} turned off. Turn it on again in Settings.",
+                "dashboard-changed": True,
+            },
+        )
+    return HttpResponse(status=204)
+
+
+# --- customer and customer user modals ------------------------------------------------------
+
+
+def _require_manage(request) -> None:
+    if not can_manage_customers(request.user):
+        raise PermissionDenied("You may not create or edit customers.")
+
+
+USER_WIDGETS = ("customer-users", "customer-user-information")
+CUSTOMER_WIDGETS = ("customer-ids", "customer-information")
+
+
+def _modal(request, *, form, title: str, action: str, refresh: tuple, saved: bool = False):
+    context = {"form": form, "title": title, "action": action, "refresh": refresh, "saved": saved}
+    # Without HTMX (a link opened in a new tab) the same form shows as a page.
+    template = MODAL if request.htmx else "dashboards/modal_page.html"
+    return render(request, template, context)
+
+
+def _modal_saved(request, *, form, title, action, refresh, finish: bool, message: str, done: str):
+    events = {"showMessage": message, **{f"refresh-{key}": True for key in refresh}}
+    if finish and not request.htmx:
+        return redirect(done)
+    if finish:
+        events["closeModal"] = True
+        return _hx_trigger(HttpResponse(), events)
+    return _hx_trigger(
+        _modal(request, form=form, title=title, action=action, refresh=refresh, saved=True), events
+    )
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def customer_user_add(request, customer_id: str):
+    """Add a customer user to the customer (CIC `customer-users`)."""
+    _require_manage(request)
+    customer = get_customer_for_agent(request.user, customer_id)
+    action = reverse("dashboards:customer-user-add", args=[customer.customer_id])
+    title = f"Add Customer User to {customer.name}"
+    if request.method == "GET":
+        form = CustomerUserForm(initial={"customer": customer, "customers": [customer]})
+        return _modal(request, form=form, title=title, action=action, refresh=USER_WIDGETS)
+    form = CustomerUserForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_user = form.save(by=request.user)
+        except CustomerError as error:
+            form.add_error(None, str(error))
+        else:
+            # After an add, "Save" continues as an edit of the new user.
+            edit = CustomerUserForm(instance=customer_user)
+            return _modal_saved(
+                request,
+                form=edit,
+                title=f"Edit {customer_user.full_name}",
+                action=reverse("dashboards:customer-user-edit", args=[customer_user.login]),
+                refresh=USER_WIDGETS,
+                finish="finish" in request.POST,
+                message=f"Customer user {customer_user.login} added.",
+                done=reverse("dashboards:cic-customer", args=[customer.customer_id]),
+            )
+    return _modal(request, form=form, title=title, action=action, refresh=USER_WIDGETS)
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def customer_user_edit(request, login: str):
+    _require_manage(request)
+    customer_user = get_customer_user_for_agent(request.user, login)
+    title = f"Edit {customer_user.full_name}"
+    refresh = USER_WIDGETS
+    if request.method == "GET":
+        form = CustomerUserForm(instance=customer_user)
+        action = reverse("dashboards:customer-user-edit", args=[customer_user.login])
+        return _modal(request, form=form, title=title, action=action, refresh=refresh)
+    form = CustomerUserForm(request.POST, instance=customer_user)
+    action = reverse("dashboards:customer-user-edit", args=[login])
+    if form.is_valid():
+        try:
+            saved = form.save(by=request.user)
+        except CustomerError as error:
+            form.add_error(None, str(error))
+        else:
+            return _modal_saved(
+                request,
+                form=CustomerUserForm(instance=saved),
+                title=f"Edit {saved.full_name}",
+                action=reverse("dashboards:customer-user-edit", args=[saved.login]),
+                refresh=refresh,
+                finish="finish" in request.POST,
+                message=f"Customer user {saved.login} saved.",
+                done=reverse("dashboards:cuic-user", args=[saved.login]),
+            )
+    return _modal(request, form=form, title=title, action=action, refresh=refresh)
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def customer_edit(request, customer_id: str):
+    """Edit a customer (CUIC `customer-ids`)."""
+    _require_manage(request)
+    customer = get_customer_for_agent(request.user, customer_id)
+    title = f"Edit {customer.name}"
+    action = reverse("dashboards:customer-edit", args=[customer.customer_id])
+    if request.method == "GET":
+        form = CustomerForm(instance=customer)
+        return _modal(request, form=form, title=title, action=action, refresh=CUSTOMER_WIDGETS)
+    form = CustomerForm(request.POST, instance=customer)
+    if form.is_valid():
+        try:
+            saved = form.save(by=request.user)
+        except CustomerError as error:
+            form.add_error(None, str(error))
+        else:
+            return _modal_saved(
+                request,
+                form=CustomerForm(instance=saved),
+                title=f"Edit {saved.name}",
+                action=reverse("dashboards:customer-edit", args=[saved.customer_id]),
+                refresh=CUSTOMER_WIDGETS,
+                finish="finish" in request.POST,
+                message=f"Customer {saved.customer_id} saved.",
+                done=reverse("dashboards:cic-customer", args=[saved.customer_id]),
+            )
+    return _modal(request, form=form, title=title, action=action, refresh=CUSTOMER_WIDGETS)

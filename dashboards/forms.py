@@ -1,0 +1,101 @@
+"""Input of the dashboards: the search dialogs, widget parameters and preference posts.
+
+The customer and customer-user edit forms are `customers.forms.CustomerForm` and
+`customers.forms.CustomerUserForm` (one place for their rules); the dashboards only show them
+in a modal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import forms
+
+from .selectors import PAGE_SIZES, SCOPE_LABELS
+
+if TYPE_CHECKING:
+    from .widgets import Dashboard, Widget
+
+PAGE_SIZE_CHOICES = [(n, str(n)) for n in PAGE_SIZES]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
+    kind = forms.ChoiceField(
+        choices=[("customer", "Customer"), ("customer_user", "Customer user")],
+        initial="customer",
+    )
+    dashboard = forms.ChoiceField(
+        choices=[
+            ("cic", "Customer Information Center"),
+            ("cuic", "Customer User Information Center"),
+        ],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["dashboard"] = cleaned.get("dashboard") or "cic"
+        if cleaned["dashboard"] == "cuic" and cleaned.get("kind") == "customer":
+            raise forms.ValidationError(
+                "The Customer User Information Center searches customer users only."
+            )
+        return cleaned
+
+
+class WidgetParamsForm(forms.Form):
+    """`filter`, `scope` (CUIC), `page` and `page_size` of one widget (DESIGN §6)."""
+
+    filter = forms.ChoiceField(required=False)
+    scope = forms.ChoiceField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+    page_size = forms.TypedChoiceField(
+        choices=PAGE_SIZE_CHOICES, coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, dashboard: Dashboard, widget: Widget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filter"].choices = [("", "")] + [(f, f) for f in widget.filters]
+        scopes = dashboard.scopes if widget.filters else ()
+        self.fields["scope"].choices = [("", "")] + [(s, SCOPE_LABELS[s]) for s in scopes]
+
+
+class PreferencesForm(forms.Form):
+    """One of: `order` (keys in order), `enabled` (keys turned on), or `widget` with `filter`,
+    `scope`, `page_size` or `close`. Keys are checked again by the service."""
+
+    order = forms.MultipleChoiceField(required=False)
+    enabled = forms.MultipleChoiceField(required=False)
+    widget = forms.ChoiceField(required=False)
+    filter = forms.CharField(required=False, max_length=20)
+    scope = forms.CharField(required=False, max_length=20)
+    page_size = forms.TypedChoiceField(
+        choices=PAGE_SIZE_CHOICES, coerce=int, required=False, empty_value=None
+    )
+    close = forms.BooleanField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, dashboard: Dashboard, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = [(k, k) for k in dashboard.keys]
+        self.fields["order"].choices = keys
+        self.fields["enabled"].choices = keys
+        self.fields["widget"].choices = [("", ""), *keys]
+        self.fields["order"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
+        self.fields["enabled"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
+        self.fields["widget"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "order" in self.data:
+            cleaned["action"] = "order"
+        elif self.data.get("widget"):
+            cleaned["action"] = "widget"
+            changes = [cleaned.get("filter"), cleaned.get("scope"), cleaned.get("page_size")]
+            if not any(changes) and not cleaned.get("close"):
+                raise forms.ValidationError("Nothing to change for this widget.")
+        elif "enabled" in self.data:
+            cleaned["action"] = "enabled"
+        else:
+            raise forms.ValidationError("Send order, enabled, or widget with a change.")
+        return cleaned

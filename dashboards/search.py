@@ -1,0 +1,105 @@
+"""The search rules of the CIC and CUIC dialogs (DESIGN §5 "Search dialogs").
+
+At least two characters; `*` is a wildcard for any run of characters; every term also matches
+as a substring; `**` lists everything; case-insensitive; only active records; at most
+`RESULT_LIMIT` shown together with the total count.
+
+Each whitespace-separated term becomes one `LIKE` pattern (`%part%part%`) that must match at
+least one of the searched fields; all terms must match. The pattern is compared in upper case
+on both sides, so it behaves the same on PostgreSQL and SQLite.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, Lookup, Q, QuerySet, Value
+from django.db.models.functions import Concat
+
+from customers.models import Customer, CustomerUser
+
+MIN_LENGTH = 2
+RESULT_LIMIT = 20
+LIST_ALL = "**"
+
+
+class UpperLike(Lookup):
+    """`UPPER(lhs) LIKE UPPER(pattern) ESCAPE '\\'` with a pattern we built (no user `%`)."""
+
+    lookup_name = "hd_upper_like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"UPPER({lhs}) LIKE UPPER({rhs}) ESCAPE '\\'", [*lhs_params, *rhs_params]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def term_pattern(term: str) -> str:
+    """`ac*me` → `%AC%ME%`: wildcards become any run, and the whole term is a substring."""
+    parts = [_escape_like(part) for part in term.split("*")]
+    return f"%{'%'.join(parts)}%"
+
+
+def _terms_filter(query: str, fields: list) -> Q:
+    condition = Q()
+    for term in query.split():
+        pattern = term_pattern(term)
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(UpperLike(field, Value(pattern, output_field=CharField())))
+        condition &= any_field
+    return condition
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    too_short: bool
+    total: int
+    hits: list
+
+
+def is_searchable(query: str) -> bool:
+    return len(query.strip()) >= MIN_LENGTH
+
+
+def _search(qs: QuerySet, query: str, fields: list) -> SearchResult:
+    query = query.strip()
+    if not is_searchable(query):
+        return SearchResult(too_short=True, total=0, hits=[])
+    if query != LIST_ALL:
+        qs = qs.filter(_terms_filter(query, fields))
+    total = qs.count()
+    hits = list(qs[:RESULT_LIMIT]) if total else []
+    return SearchResult(too_short=False, total=total, hits=hits)
+
+
+def search_customers(query: str) -> SearchResult:
+    """Active customers by customer ID or name."""
+    qs = Customer.objects.active().order_by("customer_id")
+    return _search(qs, query, [F("customer_id"), F("name")])
+
+
+def search_customer_users(query: str) -> SearchResult:
+    """Active customer users by login, first, last or full name, or email."""
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
+    qs = (
+        CustomerUser.objects.active()
+        .select_related("customer")
+        .order_by("last_name", "first_name", "login")
+    )
+    fields = [F("login"), F("first_name"), F("last_name"), full_name, F("email")]
+    return _search(qs, query, fields)
+
+
+__all__ = [
+    "LIST_ALL",
+    "MIN_LENGTH",
+    "RESULT_LIMIT",
+    "SearchResult",
+    "is_searchable",
+    "search_customer_users",
+    "search_customers",
+    "term_pattern",
+]
