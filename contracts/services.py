@@ -1,8 +1,43 @@
-"""Contract hour notices (DESIGN §4): a threshold warning and a limit notice, each once."""
+"""Contract writes and contract hour notices (DESIGN §4): a threshold warning and a limit
+notice, each once per hour limit."""
+
+from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from customers.models import Customer
+
 from .models import Contract, ContractNotification
+
+
+class ContractError(Exception):
+    """A rule refused the change; the message is meant for the user."""
+
+
+@transaction.atomic
+def contract_save(
+    *, customer: Customer, contract: Contract | None = None, by=None, services=(), **fields
+) -> Contract:
+    """Create (no `contract`) or update a contract of the customer.
+
+    The row is locked while it changes so a concurrent time booking sees either the old or the
+    new hours. Validation is `Contract.clean()` (the form runs it; it runs again here so a
+    direct caller cannot skip it). Raising `contract_hours` re-arms both hour notices: their
+    key is the hour limit they were sent for, so the new limit has none yet.
+    """
+    if contract is None:
+        contract = Contract(customer=customer)
+    else:
+        contract = Contract.objects.select_for_update().get(pk=contract.pk, customer=customer)
+    for field, value in fields.items():
+        setattr(contract, field, value)
+    if not contract.has_hour_restriction:
+        contract.contract_hours = None
+        contract.hours_notification_threshold = None
+    contract.full_clean(exclude=["customer"])
+    contract.save()
+    contract.services.set(services or [])
+    return contract
 
 
 def contract_hours_check(*, contract: Contract) -> list[ContractNotification]:

@@ -24,6 +24,23 @@ def _helper() -> FormHelper:
     return helper
 
 
+class RowFormMixin:
+    """Inputs laid out in a table row: Bootstrap classes, `is-invalid` on fields with errors."""
+
+    def _style_row(self):
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            field.widget.attrs.setdefault("placeholder", field.label)
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
 class CustomerForm(forms.ModelForm):
     url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=200)
 
@@ -140,7 +157,7 @@ class CustomerUserForm(forms.ModelForm):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(RowFormMixin, forms.ModelForm):
     """The contact row on the customer settings page: first name, last name, email."""
 
     class Meta:
@@ -151,9 +168,7 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.helper = _helper()
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("placeholder", field.label)
-            field.widget.attrs.setdefault("aria-label", field.label)
+        self._style_row()
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -201,7 +216,7 @@ class LocationForm(forms.ModelForm):
         )
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name"]
@@ -210,7 +225,8 @@ class AreaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.location = location
         self.helper = _helper()
-        self.fields["name"].widget.attrs.update(placeholder="New area", **{"aria-label": "Area"})
+        self.fields["name"].widget.attrs.update(placeholder="New area name")
+        self._style_row()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -1,0 +1,103 @@
+"""The contract form of the customer settings page; `Contract.clean()` holds the rules."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+
+from customers.models import Customer, CustomerUser
+
+from . import services
+from .models import SLA, Contract, Service
+
+CONTRACT_FIELDS = [
+    "description",
+    "purchase_order_number",
+    "customer_contact",
+    "support_contact",
+    "support_manager",
+    "start_date",
+    "end_date",
+    "has_hour_restriction",
+    "contract_hours",
+    "hours_notification_threshold",
+    "services",
+    "sla",
+    "is_active",
+]
+
+
+def _agent_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = CONTRACT_FIELDS
+        labels = {
+            "purchase_order_number": "Purchase order number",
+            "customer_contact": "Customer contact",
+            "has_hour_restriction": "Contract has hour restriction",
+            "hours_notification_threshold": "Hours notification threshold",
+            "services": "Services available in the portal",
+            "is_active": "Active",
+        }
+        help_texts = {
+            "contract_hours": "Hours the customer bought; required with an hour restriction.",
+            "hours_notification_threshold": (
+                "Hours used at which a warning email goes out; below the contract hours."
+            ),
+        }
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contract_hours": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
+            "hours_notification_threshold": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
+            "services": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.instance.customer = customer
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        agents = get_user_model().objects.filter(is_staff=True, is_active=True)
+        agents = agents.order_by("last_name", "first_name", "username")
+        contact = self.fields["customer_contact"]
+        contact.queryset = (
+            CustomerUser.objects.active().of_customer(customer).order_by("last_name", "first_name")
+        )
+        contact.error_messages["invalid_choice"] = "Choose an active contact of this customer."
+        contact.label_from_instance = lambda cu: f"{cu.full_name} <{cu.email}>"
+        for name in ("support_contact", "support_manager"):
+            field = self.fields[name]
+            field.queryset = agents
+            field.label_from_instance = _agent_label
+            label = "support contact" if name == "support_contact" else "support manager"
+            field.error_messages["invalid_choice"] = f"The {label} must be an agent."
+        self.fields["services"].queryset = Service.objects.active().select_related("parent")
+        self.fields["services"].required = False
+        self.fields["sla"].queryset = SLA.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("has_hour_restriction"):
+            # Hours only mean something with a restriction; keep the row consistent.
+            cleaned["contract_hours"] = None
+            cleaned["hours_notification_threshold"] = None
+            self.instance.contract_hours = None
+            self.instance.hours_notification_threshold = None
+        return cleaned
+
+    def save(self, commit=True, by=None) -> Contract:
+        data = {f: self.cleaned_data.get(f) for f in CONTRACT_FIELDS}
+        return services.contract_save(
+            customer=self.customer,
+            contract=self.instance if self.instance.pk else None,
+            by=by,
+            **data,
+        )
