@@ -1,0 +1,266 @@
+"""`portal:home` (open and resolved requests) and `portal:closed` (the closed search)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response, section: str) -> list[str]:
+    """Ticket numbers inside `data-list="SECTION"`, in order."""
+    content = response.content.decode()
+    match = re.search(rf'data-list="{section}".*?</section>', content, re.S)
+    assert match, f"no section {section}"
+    return re.findall(r'data-ticket="([^"]+)"', match.group(0))
+
+
+def closed_rows(response) -> list[str]:
+    return rows(response, "closed")
+
+
+# --- home ------------------------------------------------------------------------------------
+
+
+def test_home_splits_open_and_resolved_and_hides_the_rest(portal_client, portal_user):
+    mine = {}
+    for name in ("new", "open", "pending", "pending_auto_close", "resolved", "closed", "merged"):
+        mine[name] = factories.TicketFactory(customer_user=portal_user, state=name).number
+
+    response = portal_client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+    assert sorted(rows(response, "open")) == sorted(
+        [mine["new"], mine["open"], mine["pending"], mine["pending_auto_close"]]
+    )
+    assert rows(response, "resolved") == [mine["resolved"]]
+
+
+def test_home_normal_user_sees_only_own_requests(portal_client, portal_user):
+    own = factories.TicketFactory(customer_user=portal_user)
+    colleague = factories.CustomerUserFactory(customer=portal_user.customer)
+    factories.TicketFactory(customer_user=colleague)
+    factories.TicketFactory()  # another customer's
+
+    response = portal_client.get(reverse("portal:home"))
+
+    assert rows(response, "open") == [own.number]
+    assert b"data-caller=" not in response.content
+
+
+def test_home_power_user_sees_all_tickets_of_its_customers_with_caller(client):
+    primary, second = factories.CustomerFactory(), factories.CustomerFactory()
+    power = factories.PortalUserFactory(customer=primary, customers=[second], is_power_user=True)
+    colleague = factories.CustomerUserFactory(customer=primary)
+    now = timezone.now()
+    own = factories.TicketFactory(customer_user=power, created_at=now)
+    of_colleague = factories.TicketFactory(
+        customer_user=colleague, created_at=now - datetime.timedelta(hours=1)
+    )
+    of_second = factories.TicketFactory(
+        customer_user=factories.CustomerUserFactory(customer=second),
+        created_at=now - datetime.timedelta(hours=2),
+    )
+    factories.TicketFactory()  # another customer's
+    client.force_login(power.user)
+
+    response = client.get(reverse("portal:home"))
+
+    assert rows(response, "open") == [own.number, of_colleague.number, of_second.number]
+    assert f'data-caller="{colleague.login}"'.encode() in response.content
+
+
+def test_home_lists_paginate_separately(portal_client, portal_user):
+    now = timezone.now()
+    opened = [
+        factories.TicketFactory(
+            customer_user=portal_user, created_at=now - datetime.timedelta(minutes=i)
+        ).number
+        for i in range(12)
+    ]
+    resolved = [
+        factories.TicketFactory(
+            customer_user=portal_user,
+            state="resolved",
+            created_at=now - datetime.timedelta(minutes=i),
+        ).number
+        for i in range(3)
+    ]
+
+    response = portal_client.get(reverse("portal:home"), {"open_page": 2})
+
+    assert rows(response, "open") == opened[10:]
+    assert rows(response, "resolved") == resolved
+    assert 'data-next-page="open_page"' not in response.content.decode()
+
+
+def test_home_bad_page_number_is_no_500(portal_client, portal_user):
+    ticket = factories.TicketFactory(customer_user=portal_user)
+
+    response = portal_client.get(reverse("portal:home"), {"open_page": "abc", "resolved_page": 99})
+
+    assert response.status_code == 200
+    assert rows(response, "open") == [ticket.number]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+@pytest.mark.parametrize("power", [False, True])
+def test_home_query_count_is_constant(client, django_assert_num_queries, size, power):
+    customer = factories.CustomerFactory()
+    user = factories.PortalUserFactory(customer=customer, is_power_user=power)
+    service = factories.ServiceFactory()
+    sub = factories.ServiceFactory(parent=service)
+    for i in range(size):
+        factories.TicketFactory(
+            customer_user=user, state="resolved" if i % 2 else "open", service=sub
+        )
+    client.force_login(user.user)
+
+    # session, user, customer user, then count + page for each of the two lists
+    with django_assert_num_queries(7):
+        response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+
+
+def test_home_anonymous_goes_to_portal_login(client):
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('portal:login')}?next=%2Fportal%2F"
+
+
+def test_home_deactivated_customer_user_is_logged_out(client):
+    user = factories.PortalUserFactory(is_active=False)
+    client.force_login(user.user)
+
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portal:login"))
+
+
+# --- closed search ---------------------------------------------------------------------------
+
+
+def closed_ticket(customer_user, *, created, closed, service=None, number=None):
+    ticket = factories.TicketFactory(
+        customer_user=customer_user,
+        state="closed",
+        created_at=created,
+        service=service,
+        **({"number": number} if number else {}),
+    )
+    type(ticket).objects.filter(pk=ticket.pk).update(closed_at=closed)
+    return ticket
+
+
+def test_closed_lists_only_closed_requests_of_the_user(portal_client, portal_user):
+    now = timezone.now()
+    mine = closed_ticket(portal_user, created=now, closed=now)
+    factories.TicketFactory(customer_user=portal_user, state="resolved")
+    factories.TicketFactory(customer_user=portal_user, state="open")
+    colleague = factories.CustomerUserFactory(customer=portal_user.customer)
+    closed_ticket(colleague, created=now, closed=now)
+
+    response = portal_client.get(reverse("portal:closed"))
+
+    assert response.status_code == 200
+    assert closed_rows(response) == [mine.number]
+
+
+def test_closed_filters_by_reference_dates_and_service(portal_client, portal_user):
+    now = timezone.now()
+    service = factories.ServiceFactory()
+    sub = factories.ServiceFactory(parent=service)
+    factories.ContractFactory(customer=portal_user.customer, services=[service])
+    old = closed_ticket(
+        portal_user,
+        created=now - datetime.timedelta(days=40),
+        closed=now - datetime.timedelta(days=30),
+        number="2026010199990001",
+    )
+    recent = closed_ticket(
+        portal_user,
+        created=now - datetime.timedelta(days=5),
+        closed=now - datetime.timedelta(days=1),
+        service=sub,
+        number="2026010199990002",
+    )
+    day = (now - datetime.timedelta(days=10)).date().isoformat()
+    url = reverse("portal:closed")
+
+    assert closed_rows(portal_client.get(url, {"reference": "99990001"})) == [old.number]
+    assert closed_rows(portal_client.get(url, {"created_after": day})) == [recent.number]
+    assert closed_rows(portal_client.get(url, {"created_before": day})) == [old.number]
+    assert closed_rows(portal_client.get(url, {"closed_after": day})) == [recent.number]
+    assert closed_rows(portal_client.get(url, {"closed_before": day})) == [old.number]
+    assert closed_rows(portal_client.get(url, {"service": service.pk})) == [recent.number]
+
+
+def test_closed_caller_filter_only_for_power_users(client):
+    customer = factories.CustomerFactory()
+    power = factories.PortalUserFactory(customer=customer, is_power_user=True)
+    normal = factories.PortalUserFactory(customer=customer)
+    now = timezone.now()
+    of_normal = closed_ticket(normal, created=now, closed=now)
+    of_power = closed_ticket(power, created=now, closed=now - datetime.timedelta(hours=1))
+    url = reverse("portal:closed")
+
+    client.force_login(power.user)
+    assert closed_rows(client.get(url)) == [of_normal.number, of_power.number]
+    assert b'name="caller"' in client.get(url).content
+    assert closed_rows(client.get(url, {"caller": normal.pk})) == [of_normal.number]
+
+    client.force_login(normal.user)
+    assert b'name="caller"' not in client.get(url).content
+    assert closed_rows(client.get(url, {"caller": power.pk})) == [of_normal.number]
+
+
+def test_closed_power_user_cannot_pick_a_caller_of_another_customer(client):
+    power = factories.PortalUserFactory(is_power_user=True)
+    stranger = factories.PortalUserFactory()
+    now = timezone.now()
+    closed_ticket(stranger, created=now, closed=now)
+    client.force_login(power.user)
+
+    response = client.get(reverse("portal:closed"), {"caller": stranger.pk})
+
+    assert response.status_code == 200
+    assert closed_rows(response) == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_closed_bad_dates_are_no_500(portal_client, portal_user):
+    now = timezone.now()
+    ticket = closed_ticket(portal_user, created=now, closed=now)
+
+    response = portal_client.get(reverse("portal:closed"), {"created_after": "yesterday"})
+
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+    assert closed_rows(response) == [ticket.number]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+@pytest.mark.parametrize("power", [False, True])
+def test_closed_query_count_is_constant(client, django_assert_num_queries, size, power):
+    customer = factories.CustomerFactory()
+    user = factories.PortalUserFactory(customer=customer, is_power_user=power)
+    service = factories.ServiceFactory()
+    factories.ContractFactory(customer=customer, services=[service])
+    now = timezone.now()
+    for _ in range(size):
+        closed_ticket(user, created=now, closed=now, service=service)
+    client.force_login(user.user)
+
+    # session, user, customer user, count, page, service choices (+ caller choices)
+    with django_assert_num_queries(7 if power else 6):
+        response = client.get(reverse("portal:closed"), {"reference": "2026"})
+
+    assert response.status_code == 200
