@@ -120,7 +120,9 @@ class TicketCreateForm(forms.Form):
             self.fields["customer_user"].queryset = CustomerUser.objects.active().filter(
                 customers=customer
             )
-            self.fields["contract"].queryset = Contract.objects.active().filter(customer=customer)
+            self.fields["contract"].queryset = (
+                Contract.objects.active().filter(customer=customer).select_related("customer")
+            )
             self.fields["location"].queryset = customer.locations.filter(is_active=True)
             location = self._lookup(
                 self.fields["location"].queryset, "pk", source, "location", integer=True
@@ -273,7 +275,7 @@ class TicketUpdateForm(forms.Form):
             # The ticket's current contract stays selectable after it has ended.
             self.fields["contract"].queryset = Contract.objects.filter(
                 Q(pk__in=active.values("pk")) | Q(pk=ticket.contract_id)
-            )
+            ).select_related("customer")
         if self.is_bound:
             for name in self.fields:
                 if name not in self.data:
