@@ -4,6 +4,7 @@ Each module lists its tasks here explicitly so `autodiscover_tasks()` (which imp
 `tickets.tasks`) registers them all.
 """
 
+from . import notifications  # noqa: F401  (registers the notification tasks)
 from .mail import send_article_email  # noqa: F401  (re-exported for autodiscovery)
 from .periodic import (  # noqa: F401  (re-exported for autodiscovery and beat)
     auto_close_pending,
@@ -13,4 +14,3 @@ from .periodic import (  # noqa: F401  (re-exported for autodiscovery and beat)
     notify_reminder,
     send_reminders,
 )
-from . import notifications  # noqa: F401  (registers the notification tasks)
