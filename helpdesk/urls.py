@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", views.AgentLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("admin/", admin.site.urls),
