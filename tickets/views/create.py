@@ -79,7 +79,7 @@ def ticket_new_options(request):
 def contact_new(request, customer_id):
     """The "Add Customer Contact" modal; on success the new contact is chosen in the form."""
     customer = get_object_or_404(Customer.objects.active(), customer_id=customer_id)
-    form = ContactForm(request.POST or None, customer=customer)
+    form = ContactForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             contact = form.save(by=request.user)

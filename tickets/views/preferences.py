@@ -13,7 +13,8 @@ def my_queues(request):
     """Choose "my queues" among the queues the agent may see."""
     preferences = AgentPreferences.objects.filter(user=request.user).first()
     current = list(preferences.my_queues.values_list("pk", flat=True)) if preferences else []
-    form = MyQueuesForm(request.POST or None, user=request.user, initial={"my_queues": current})
+    data = request.POST if request.method == "POST" else None
+    form = MyQueuesForm(data, user=request.user, initial={"my_queues": current})
     if request.method == "POST":
         if form.is_valid():
             services.agent_my_queues_set(user=request.user, queues=form.cleaned_data["my_queues"])
