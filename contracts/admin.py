@@ -1,0 +1,85 @@
+"""Admin for services, SLAs and contracts."""
+
+from django.contrib import admin
+
+from .models import SLA, Contract, ContractNotification, Service
+
+
+class SubServiceInline(admin.TabularInline):
+    model = Service
+    fk_name = "parent"
+    extra = 1
+    fields = ["name", "is_active"]
+    verbose_name = "sub-service"
+    verbose_name_plural = "sub-services"
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "is_active"]
+    list_filter = ["is_active", ("parent", admin.EmptyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "parent__name"]
+    autocomplete_fields = ["parent"]
+    inlines = [SubServiceInline]
+
+
+@admin.register(SLA)
+class SLAAdmin(admin.ModelAdmin):
+    list_display = ["name", "first_response_minutes", "update_minutes", "solution_minutes"]
+    search_fields = ["name"]
+    autocomplete_fields = ["services"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "description",
+        "customer",
+        "start_date",
+        "end_date",
+        "has_hour_restriction",
+        "contract_hours",
+        "sla",
+        "is_active",
+    ]
+    list_filter = ["is_active", "has_hour_restriction", "sla"]
+    list_select_related = ["customer", "sla"]
+    search_fields = [
+        "description",
+        "purchase_order_number",
+        "customer__customer_id",
+        "customer__name",
+    ]
+    autocomplete_fields = [
+        "customer",
+        "customer_contact",
+        "support_contact",
+        "support_manager",
+        "services",
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["customer", "description", "purchase_order_number", "is_active"]}),
+        ("Contacts", {"fields": ["customer_contact", "support_contact", "support_manager"]}),
+        ("Term", {"fields": ["start_date", "end_date"]}),
+        (
+            "Hours",
+            {"fields": ["has_hour_restriction", "contract_hours", "hours_notification_threshold"]},
+        ),
+        ("Services", {"fields": ["services", "sla"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(ContractNotification)
+class ContractNotificationAdmin(admin.ModelAdmin):
+    list_display = ["contract", "kind", "ticket", "sent_at", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["contract__customer", "ticket"]
+    search_fields = ["contract__description", "contract__customer__customer_id", "=ticket__number"]
+    autocomplete_fields = ["contract"]
+    raw_id_fields = ["ticket"]
+    readonly_fields = ["created_at"]
+    show_full_result_count = False

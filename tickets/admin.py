@@ -1,0 +1,262 @@
+"""Admin for queues, teams, the state catalogue and tickets.
+
+Built for 1,000,000 tickets: every large foreign key is an autocomplete or raw-id widget,
+changelists select what they display and skip the full `COUNT(*)` (`show_full_result_count`),
+ticket search matches the number exactly and the title as a substring.
+"""
+
+from django.contrib import admin
+
+from .models import (
+    AgentPreferences,
+    Article,
+    Attachment,
+    Priority,
+    Queue,
+    Team,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketState,
+    TicketType,
+    TimeEntry,
+)
+
+
+@admin.register(Queue)
+class QueueAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "first_response_minutes",
+        "update_minutes",
+        "solution_minutes",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = Team.members.through
+    extra = 1
+    autocomplete_fields = ["user"]
+    verbose_name = "member"
+    verbose_name_plural = "members"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class TeamQueueInline(admin.TabularInline):
+    model = Team.queues.through
+    extra = 1
+    verbose_name = "queue"
+    verbose_name_plural = "queues (the members see these queues' tickets)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("queue")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "queue_names"]
+    search_fields = ["name"]
+    exclude = ["members", "queues"]
+    inlines = [TeamMemberInline, TeamQueueInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("queues")
+
+    @admin.display(description="queues")
+    def queue_names(self, obj):
+        return ", ".join(q.name for q in obj.queues.all())
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["level", "name"]
+    ordering = ["level"]
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(TicketState)
+class TicketStateAdmin(admin.ModelAdmin):
+    list_display = ["name", "label", "state_type"]
+    list_filter = ["state_type"]
+    search_fields = ["name", "label"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ArticleInline(ReadOnlyInline):
+    model = Article
+    fields = ["created_at", "sender_type", "channel", "is_public", "author", "subject"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class TimeEntryInline(ReadOnlyInline):
+    model = TimeEntry
+    fields = ["created_at", "agent", "minutes", "note", "overage_accepted"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent")
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "state",
+        "queue",
+        "priority",
+        "customer",
+        "customer_user",
+        "owner",
+        "is_locked",
+        "escalation_due",
+        "created_at",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = ["state__state_type", "state", "queue", "priority", "channel", "is_locked"]
+    list_select_related = ["state", "queue", "priority", "customer", "customer_user", "owner"]
+    search_fields = ["=number", "title", "=customer__customer_id", "=customer_user__login"]
+    autocomplete_fields = [
+        "customer",
+        "customer_user",
+        "contract",
+        "owner",
+        "responsible",
+        "service",
+        "sla",
+        "location",
+        "area",
+    ]
+    readonly_fields = [
+        "first_response_due",
+        "update_due",
+        "solution_due",
+        "escalation_due",
+        "created_at",
+        "updated_at",
+    ]
+    show_full_result_count = False
+    inlines = [ArticleInline, TimeEntryInline]
+    fieldsets = [
+        (None, {"fields": ["number", "title", "queue", "state", "priority", "type", "channel"]}),
+        ("Customer", {"fields": ["customer", "customer_user", "contract", "location", "area"]}),
+        ("Service", {"fields": ["service", "sla", "impact", "urgency"]}),
+        ("Agent", {"fields": ["owner", "responsible", "is_locked", "pending_until"]}),
+        (
+            "Escalation",
+            {
+                "fields": [
+                    "customer_contact_at",
+                    "first_response_at",
+                    "first_response_due",
+                    "update_due",
+                    "solution_due",
+                    "escalation_due",
+                ]
+            },
+        ),
+        (
+            "Completion",
+            {"fields": ["resolved_at", "closed_at", "satisfaction", "satisfaction_comment"]},
+        ),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["file", "filename", "content_type", "size"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "subject", "sender_type", "channel", "is_public", "created_at"]
+    list_filter = ["sender_type", "channel", "is_public"]
+    list_select_related = ["ticket"]
+    search_fields = ["=ticket__number", "subject"]
+    raw_id_fields = ["ticket"]
+    autocomplete_fields = ["author"]
+    inlines = [AttachmentInline]
+    show_full_result_count = False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["filename", "content_type", "size", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["filename", "=article__ticket__number"]
+    raw_id_fields = ["article"]
+    show_full_result_count = False
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "agent", "minutes", "note", "overage_accepted", "created_at"]
+    list_filter = ["overage_accepted"]
+    list_select_related = ["ticket", "agent"]
+    search_fields = ["=ticket__number", "note", "agent__username"]
+    raw_id_fields = ["ticket"]
+    autocomplete_fields = ["agent", "overage_accepted_by"]
+    show_full_result_count = False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    """Append-only history: readable here, written only by the ticket services."""
+
+    list_display = ["ticket", "action", "from_value", "to_value", "actor", "created_at"]
+    list_filter = ["action"]
+    list_select_related = ["ticket", "actor"]
+    search_fields = ["=ticket__number"]
+    raw_id_fields = ["ticket", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgentPreferences)
+class AgentPreferencesAdmin(admin.ModelAdmin):
+    list_display = ["user"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["my_queues"]
+
+
+@admin.register(TicketCounter)
+class TicketCounterAdmin(admin.ModelAdmin):
+    """The daily ticket-number counters; change only to skip numbers, never to go back."""
+
+    list_display = ["day", "value"]
+    ordering = ["-day"]
+    date_hierarchy = "day"
