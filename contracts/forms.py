@@ -93,6 +93,16 @@ class ContractForm(forms.ModelForm):
             self.instance.hours_notification_threshold = None
         return cleaned
 
+    def _update_errors(self, errors):
+        # `Contract.clean()` sees an unparsable value as missing; keep only the field's own
+        # message ("Enter a number.") instead of adding "required" next to it.
+        if hasattr(errors, "error_dict"):
+            for name in [n for n in errors.error_dict if n in self._errors]:
+                del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def save(self, commit=True, by=None) -> Contract:
         data = {f: self.cleaned_data.get(f) for f in CONTRACT_FIELDS}
         return services.contract_save(
