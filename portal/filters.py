@@ -32,10 +32,16 @@ class ClosedRequestFilter(django_filters.FilterSet):
         field_name="closed_at", lookup_expr="date__lte", label="Closed until", widget=DATE
     )
     service = django_filters.ModelChoiceFilter(
-        queryset=Service.objects.none(), method="filter_service", label="Service"
+        queryset=Service.objects.none(),
+        method="filter_service",
+        label="Service",
+        empty_label="Any service",
     )
     caller = django_filters.ModelChoiceFilter(
-        queryset=CustomerUser.objects.none(), field_name="customer_user", label="Caller"
+        queryset=CustomerUser.objects.none(),
+        field_name="customer_user",
+        label="Caller",
+        empty_label="Anyone",
     )
 
     class Meta:
