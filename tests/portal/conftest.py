@@ -6,6 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Real hashing costs about a second per factory user on a busy machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def catalogue(portal_user):
     """An active contract of the portal user's customer offering one service with two
