@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -84,7 +85,6 @@ def _page(request, dashboard: Dashboard, *, customer=None, customer_user=None, s
         "main": [s for s in enabled if s.widget.column == "main"],
         "sidebar": [s for s in enabled if s.widget.column == "sidebar"],
         "search": search or {},
-        "can_manage": can_manage_customers(request.user),
     }
     return render(request, PAGE, context)
 
@@ -206,8 +206,8 @@ def widget(request, dashboard: str, object_id: str, widget: str):
         "page_sizes": (5, 10, 15, 20, 25, 50),
         "now": ctx.now,
         "widget_url": reverse("dashboards:widget", args=[board.key, object_id, declared.key]),
-        "can_manage": can_manage_customers(request.user),
-        "next": request.headers.get("HX-Current-URL", ""),
+        # Evaluated (two permission queries) only by the widgets that show edit buttons.
+        "can_manage": SimpleLazyObject(lambda: can_manage_customers(request.user)),
         **declared.query(ctx),
     }
     if request.htmx and not request.htmx.history_restore_request:

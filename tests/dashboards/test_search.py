@@ -1,0 +1,199 @@
+"""Search dialogs of the CIC and CUIC (DESIGN §5 "Search dialogs")."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+from .helpers import HX, markers
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, q, kind="customer", dashboard="cic", htmx=True):
+    params = {"q": q, "kind": kind, "dashboard": dashboard}
+    return client.get(reverse("dashboards:search"), params, headers=HX if htmx else {})
+
+
+def total(html: str) -> int:
+    values = markers(html, "total")
+    assert len(values) == 1
+    return int(values[0])
+
+
+def test_search_one_character_shows_hint_without_query(agent_client, django_assert_num_queries):
+    factories.CustomerFactory(customer_id="ACME")
+    # session + user only: the hint runs no search query
+    with django_assert_num_queries(2):
+        response = search(agent_client, "A")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-hint" in html
+    assert markers(html, "result") == []
+    assert markers(html, "total") == []
+
+
+def test_search_two_characters_match_customer_id_and_name_case_insensitive(agent_client):
+    factories.CustomerFactory(customer_id="ACME", name="Acme Corp")
+    factories.CustomerFactory(customer_id="GLOBEX", name="Globex Inc")
+    factories.CustomerFactory(customer_id="INIT", name="Initech Ac Division")
+
+    html = search(agent_client, "ac").content.decode()
+
+    assert markers(html, "result") == ["customer:ACME", "customer:INIT"]
+    assert total(html) == 2
+
+
+def test_search_wildcard_matches_any_run_inside_a_term(agent_client):
+    factories.CustomerFactory(customer_id="ACME", name="Acme Corp")
+    factories.CustomerFactory(customer_id="ARCADE", name="Arcade Games")
+    factories.CustomerFactory(customer_id="ZED", name="Zed")
+
+    html = search(agent_client, "a*e").content.decode()
+
+    assert markers(html, "result") == ["customer:ACME", "customer:ARCADE"]
+
+
+def test_search_wildcard_term_is_also_a_substring(agent_client):
+    factories.CustomerFactory(customer_id="BIGACME", name="Big")
+    factories.CustomerFactory(customer_id="OTHER", name="Other")
+
+    html = search(agent_client, "ac*").content.decode()
+
+    assert markers(html, "result") == ["customer:BIGACME"]
+
+
+def test_search_percent_and_underscore_are_literal(agent_client):
+    factories.CustomerFactory(customer_id="A_B", name="Under score")
+    factories.CustomerFactory(customer_id="AXB", name="Plain")
+
+    html = search(agent_client, "a_b").content.decode()
+
+    assert markers(html, "result") == ["customer:A_B"]
+
+
+def test_search_two_asterisks_list_everything_active(agent_client):
+    factories.CustomerFactory(customer_id="ONE")
+    factories.CustomerFactory(customer_id="TWO")
+    factories.CustomerFactory(customer_id="OLD", is_active=False)
+
+    html = search(agent_client, "**").content.decode()
+
+    assert markers(html, "result") == ["customer:ONE", "customer:TWO"]
+    assert total(html) == 2
+
+
+def test_search_leaves_out_inactive_customers_and_customer_users(agent_client):
+    factories.CustomerFactory(customer_id="ACTIVE1", name="Findme")
+    factories.CustomerFactory(customer_id="GONE1", name="Findme", is_active=False)
+    factories.CustomerUserFactory(login="findme.active", first_name="A", last_name="B")
+    factories.CustomerUserFactory(login="findme.gone", is_active=False)
+
+    customers = search(agent_client, "findme").content.decode()
+    users = search(agent_client, "findme", kind="customer_user").content.decode()
+
+    assert markers(customers, "result") == ["customer:ACTIVE1"]
+    assert markers(users, "result") == ["customer_user:findme.active"]
+
+
+def test_search_shows_at_most_twenty_with_the_total(agent_client):
+    for n in range(25):
+        factories.CustomerFactory(customer_id=f"MANY{n:02d}")
+
+    html = search(agent_client, "many").content.decode()
+
+    assert len(markers(html, "result")) == 20
+    assert total(html) == 25
+    assert "Showing the first 20 of 25" in html
+
+
+def test_search_customer_users_by_login_names_full_name_and_email(agent_client):
+    jane = factories.CustomerUserFactory(
+        login="jdoe", first_name="Jane", last_name="Doe", email="jane@example.org"
+    )
+    factories.CustomerUserFactory(
+        login="other", first_name="Max", last_name="Power", email="max@example.net"
+    )
+
+    for query in ["JDO", "jan", "DOE", "jane d*", "ne*oe", "example.org", "jane doe"]:
+        html = search(agent_client, query, kind="customer_user").content.decode()
+        assert markers(html, "result") == [f"customer_user:{jane.login}"], query
+
+
+def test_search_customer_user_hit_opens_the_cic_of_its_primary_customer(agent_client):
+    acme = factories.CustomerFactory(customer_id="ACME")
+    factories.CustomerUserFactory(login="j.doe", customer=acme, first_name="Jane", last_name="D")
+
+    html = search(agent_client, "j.doe", kind="customer_user").content.decode()
+
+    assert reverse("dashboards:cic-customer", args=["ACME"]) in html
+    assert "Jane D &lt;j.doe@customer.example.com&gt;" in html
+
+
+def test_search_cuic_hit_opens_the_cuic_with_an_unusual_login(agent_client):
+    factories.CustomerUserFactory(login="j.doe@x (ext)", first_name="Jane", last_name="D")
+
+    html = search(agent_client, "doe@x", kind="customer_user", dashboard="cuic").content.decode()
+
+    assert markers(html, "result") == ["customer_user:j.doe@x (ext)"]
+    assert 'href="/dashboards/cuic/j.doe@x%20(ext)/"' in html
+    page = agent_client.get(reverse("dashboards:cuic-user", args=["j.doe@x (ext)"]))
+    assert page.status_code == 200
+
+
+def test_search_without_htmx_renders_the_dialog_page_with_results(agent_client):
+    factories.CustomerFactory(customer_id="ACME")
+
+    response = search(agent_client, "acm", htmx=False)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="search-dialog"' in html
+    assert "<html" in html
+    assert markers(html, "result") == ["customer:ACME"]
+    assert 'value="acm"' in html
+
+
+def test_search_cuic_refuses_customer_kind(agent_client):
+    response = search(agent_client, "acme", kind="customer", dashboard="cuic")
+
+    assert response.status_code == 400
+    assert b"customer users only" in response.content
+
+
+def test_search_unknown_kind_is_a_clear_400(agent_client):
+    response = search(agent_client, "acme", kind="tickets")
+
+    assert response.status_code == 400
+    assert b"data-error" in response.content
+
+
+def test_search_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("dashboards:search"), {"q": "ac", "kind": "customer"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_search_portal_user_is_sent_to_the_portal(portal_client):
+    response = portal_client.get(reverse("dashboards:search"), {"q": "ac", "kind": "customer"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("portal:home")
+
+
+def test_cic_without_customer_shows_the_dialog_open(agent_client):
+    html = agent_client.get(reverse("dashboards:cic")).content.decode()
+
+    assert 'id="search-dialog"' in html
+    assert "data-autoshow" in html
+    assert 'id="search-customer"' in html
+    assert 'id="search-customer-user"' in html
+
+
+def test_cuic_without_customer_user_shows_only_the_customer_user_field(agent_client):
+    html = agent_client.get(reverse("dashboards:cuic")).content.decode()
+
+    assert "data-autoshow" in html
+    assert 'id="search-customer"' not in html
+    assert 'id="search-customer-user"' in html
