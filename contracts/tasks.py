@@ -41,7 +41,9 @@ def send_contract_notification(self, notification_id: int) -> bool:
     """Send one hour notice; `sent_at` under a row lock makes a repeat run send nothing."""
     with transaction.atomic():
         notice = (
-            ContractNotification.objects.select_for_update()
+            # Lock only the notice row: the joined support manager is nullable (an outer
+            # join), which PostgreSQL refuses to lock.
+            ContractNotification.objects.select_for_update(of=("self",))
             .select_related(
                 "contract__customer",
                 "contract__customer_contact",

@@ -195,7 +195,7 @@ def test_locations_tab_query_count_constant(admin_client, django_assert_num_quer
 
 def _options(html, name):
     select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
-    return [v for v in re.findall(r'<option value="(\d+)"', select)]
+    return re.findall(r'<option value="(\d+)"', select)
 
 
 def test_ticket_creation_offers_only_active_locations_and_areas(agent_client):
