@@ -53,9 +53,10 @@ def worker(tmp_path, settings):
     }
     env.pop("EMAIL_URL", None)
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool=solo"]
-        + ["-Q", queue, "-l", "info", "--without-gossip", "--without-mingle"],
+    command = [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool=solo"]
+    command += ["-Q", queue, "-l", "info", "--without-gossip", "--without-mingle"]
+    proc = subprocess.Popen(  # noqa: S603 (fixed command, our own interpreter)
+        command,
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,

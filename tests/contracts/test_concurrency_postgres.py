@@ -31,7 +31,7 @@ def _book_concurrently(tickets, minutes, accept_overage=False):
         try:
             barrier.wait(timeout=10)
             ticket_add_time(ticket=ticket, by=agent, minutes=minutes, accept_overage=accept_overage)
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()
