@@ -58,7 +58,10 @@ class YesNoFilter(django_filters.Filter):
 
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Text", method="filter_text", max_length=200, help_text="Number or title"
+        label="Text",
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Number or title", "type": "search"}),
     )
     # Natural keys (DESIGN §6): customer → customer_id, customer user → login. Text inputs, so
     # the page never renders every customer; a value that does not exist is a form error.

@@ -162,9 +162,9 @@ def create_initial(user, customer_user: CustomerUser | None) -> dict:
         "state": TicketState.objects.filter(name="new").first(),
         "priority": Priority.objects.filter(level=3).first(),
     }
-    queue = default_queue()
-    if queues_for_agent(user).filter(pk=queue.pk).exists():
-        initial["queue"] = queue
+    # The default queue when the agent may use it, else the agent's first queue.
+    queues = queues_for_agent(user)
+    initial["queue"] = queues.filter(pk=default_queue().pk).first() or queues.first()
     if customer_user is not None:
         initial["customer"] = customer_user.customer
         initial["customer_user"] = customer_user

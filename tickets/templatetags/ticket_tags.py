@@ -48,3 +48,40 @@ def agent_name(user, empty: str = "–") -> str:
     if user is None:
         return empty
     return user.get_full_name() or user.username
+
+
+EVENT_LABELS = {
+    "created": "Created",
+    "article": "Article added",
+    "state": "State",
+    "pending_until": "Pending until",
+    "lock": "Locked",
+    "unlock": "Unlocked",
+    "owner": "Owner",
+    "responsible": "Responsible",
+    "queue": "Queue",
+    "priority": "Priority",
+    "service": "Service",
+    "sla": "SLA",
+    "contract": "Contract",
+    "type": "Type",
+    "time": "Time accounted",
+    "email_sent": "Email sent",
+    "satisfaction": "Satisfaction",
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+@register.filter
+def iso_datetime(value: str):
+    """An ISO timestamp stored as text (event values) as an aware datetime, else the text."""
+    from datetime import datetime
+
+    try:
+        return timezone.localtime(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
