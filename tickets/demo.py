@@ -327,6 +327,7 @@ class DemoBuilder:
         progress: bool = False,
         workers: int = 1,
         log: Callable[[str], None] = print,
+        heavy_shares: tuple[float, ...] = (),
     ):
         if customers < 1 or users_per_customer < 2 or tickets < 0:
             raise ValueError("Need at least 1 customer, 2 users per customer and 0 tickets.")
@@ -336,6 +337,9 @@ class DemoBuilder:
         self.seed = seed
         self.rng = random.Random(seed)
         self.workers = workers
+        # Optional skew (`manage.py benchmark`): share of all tickets for ACME, then for the
+        # next customers in order; the rest spreads over the others as usual.
+        self.heavy_shares = tuple(heavy_shares)
         self.now = now or timezone.now()
         self.progress = progress
         self.log = log
@@ -798,7 +802,11 @@ class DemoBuilder:
                 state_name = rng.choices(state_names, cum_weights=cum_weights[band])[0]
             state = self.states[state_name]
             kind = state.state_type
-            if forced or n == 1 or rng.random() < share_acme:
+            if forced or n == 1:
+                customer = acme
+            elif self.heavy_shares:
+                customer = self._skewed_customer(rng)
+            elif rng.random() < share_acme:
                 customer = acme
             else:
                 customer = self.customers[1 + int((n - 1) * rng.random() ** 1.5)]
@@ -896,6 +904,20 @@ class DemoBuilder:
             extras.append((cu_name, owner))
         Ticket.objects.bulk_create(tickets, batch_size=BATCH)
         return {"tickets": len(tickets), **self._ticket_children(rng, tickets, extras)}
+
+    def _skewed_customer(self, rng) -> _Customer:
+        """ACME and the next customers get `heavy_shares`; the rest a long tail."""
+        heavy = self.heavy_shares[: len(self.customers)]
+        r = rng.random()
+        for index, share in enumerate(heavy):
+            if r < share:
+                return self.customers[index]
+            r -= share
+        first = len(heavy)
+        rest = len(self.customers) - first
+        if rest <= 0:
+            return self.customers[0]
+        return self.customers[first + int(rest * rng.random() ** 2)]
 
     def _ticket_children(self, rng, tickets, extras) -> dict[str, int]:
         make_article, make_event = RowMaker(Article), RowMaker(TicketEvent)

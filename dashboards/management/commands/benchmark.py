@@ -1,0 +1,169 @@
+"""`manage.py benchmark [--customers N] [--customer-users N] [--tickets N] [--seed N]
+[--runs N] [--warmup N] [--json PATH] [--reset]`: load (or reuse) a skewed data set and time
+every dashboard page and fragment, the search dialogs, ticket search, the zoom and the portal
+lists against the speed budgets. See `dashboards/benchmark.py`."""
+
+import json
+import os
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test import Client, override_settings
+
+from customers.models import Customer, CustomerUser
+from dashboards import benchmark as bench
+from tickets.models import Ticket
+
+
+class Command(BaseCommand):
+    help = (
+        "Load (or reuse) a skewed data set and measure median / p95 time and query count of "
+        "every page and widget against the speed budgets."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=20_000)
+        parser.add_argument("--customer-users", type=int, default=100_000)
+        parser.add_argument("--tickets", type=int, default=1_000_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--runs", type=int, default=30, help="Timed runs per case.")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed runs per case first.")
+        parser.add_argument("--json", dest="json_path", help="Write the results to this file.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Parallel loader processes on PostgreSQL (default: CPU count).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Replace whatever customers and tickets the database holds with the data set.",
+        )
+
+    def handle(self, *args, **options):
+        if options["customers"] < 1 or options["tickets"] < 100 or options["runs"] < 1:
+            raise CommandError("Use at least --customers 1, --tickets 100 and --runs 1.")
+        if options["customer_users"] < 2 * options["customers"]:
+            raise CommandError("--customer-users must be at least twice --customers.")
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: every query is logged, timings will be higher.")
+        sizes = {
+            "customers": options["customers"],
+            "customer_users": options["customer_users"],
+            "tickets": options["tickets"],
+            "seed": options["seed"],
+        }
+        zoom, load = self._dataset(sizes, options)
+        dataset = {
+            **sizes,
+            "customer_users_loaded": CustomerUser.objects.count(),
+            "largest_customer": bench.LARGE_CUSTOMER,
+        }
+        with override_settings(
+            ROOT_URLCONF="dashboards.benchmark",
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
+            rows = self._measure(zoom, dataset, options)
+        data = bench.report(rows, load, dataset)
+        self.stdout.write("")
+        self.stdout.write(bench.table(rows, load))
+        self.stdout.write("")
+        if options["json_path"]:
+            bench.write_json(options["json_path"], data)
+            self.stdout.write(f"Results written to {options['json_path']}.")
+        failed = [r.name for r in rows if r.passed is False]
+        if load.get("passed") is False:
+            failed.append("data set load")
+        if failed:
+            self.stdout.write(self.style.WARNING(f"{len(failed)} over budget: {', '.join(failed)}"))
+        else:
+            self.stdout.write(self.style.SUCCESS("Every budget passes."))
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def _dataset(self, sizes, options):
+        zoom = bench.dataset_ticket(**sizes)
+        if zoom is not None:
+            stored = json.loads(zoom.satisfaction_comment or "{}")
+            seconds = stored.get("load_seconds")
+            self.stdout.write(f"Reusing the data set (seed {sizes['seed']}).")
+            return zoom, {
+                "seconds": seconds,
+                "reused": True,
+                "passed": None if seconds is None else seconds <= bench.LOAD_BUDGET_SECONDS,
+            }
+        if Customer.objects.exists() or Ticket.objects.exists():
+            if not options["reset"]:
+                raise CommandError(
+                    "The database holds other customers or tickets. Run with --reset to replace "
+                    "them with the benchmark data set (deletes every customer and ticket)."
+                )
+            from tickets.demo import demo_reset
+
+            self.stdout.write("Deleting existing customers, contracts and tickets…")
+            demo_reset()
+        workers = options["workers"]
+        if workers is None:
+            workers = (os.cpu_count() or 1) if sizes["tickets"] >= 20_000 else 1
+        self.stdout.write(
+            f"Loading {sizes['customers']:,} customers, {sizes['customer_users']:,} customer "
+            f"users and {sizes['tickets']:,} tickets (seed {sizes['seed']})…"
+        )
+        started = time.monotonic()
+        zoom, summary = bench.load_dataset(
+            **sizes,
+            workers=max(1, workers),
+            progress=options["verbosity"] > 0,
+            log=self.stdout.write,
+        )
+        seconds = round(time.monotonic() - started, 1)
+        zoom.satisfaction_comment = json.dumps({"load_seconds": seconds})
+        zoom.save(update_fields=["satisfaction_comment"])
+        rows = ", ".join(f"{count:,} {name}" for name, count in summary.items() if count)
+        self.stdout.write(f"Loaded in {seconds:.1f} s: {rows}.")
+        return zoom, {
+            "seconds": seconds,
+            "reused": False,
+            "passed": seconds <= bench.LOAD_BUDGET_SECONDS,
+        }
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def _measure(self, zoom, dataset, options):
+        from tqdm import tqdm
+
+        agent = bench.bench_agent()
+        large = Customer.objects.get(customer_id=bench.LARGE_CUSTOMER)
+        small = bench.small_customer(large)
+        power = CustomerUser.objects.select_related("user").get(login=bench.POWER_USER)
+        dataset.update(
+            {
+                "large_customer_tickets": Ticket.objects.filter(customer=large).count(),
+                "small_customer": small.customer_id,
+                "small_customer_tickets": Ticket.objects.filter(customer=small).count(),
+                "power_user": power.login,
+                "power_user_visible_tickets": Ticket.objects.visible_to_portal_user(power).count(),
+                "zoom_ticket": zoom.number,
+            }
+        )
+        clients = {"agent": Client(), "portal": Client()}
+        clients["agent"].force_login(agent)
+        clients["portal"].force_login(power.user)
+        cases = bench.build_cases(large=large, small=small, power=power, zoom=zoom)
+        rows = []
+        progress = tqdm(
+            cases, unit="case", disable=options["verbosity"] == 0, desc="Measuring", leave=False
+        )
+        for case in progress:
+            rows.append(
+                bench.measure(
+                    case, clients[case.client], runs=options["runs"], warmup=options["warmup"]
+                )
+            )
+        return rows

@@ -1,0 +1,132 @@
+"""`manage.py benchmark` on a CI-sized data set: it loads, measures every case and reports."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers.models import Customer
+from dashboards.benchmark import BUDGETS, Budget, Row, check, percentile
+from dashboards.widgets import CIC, CUIC
+from tests import factories
+from tickets.models import Ticket
+
+SMALL = ["--tickets", "2000", "--customers", "50", "--customer-users", "200"]
+ROW_FIELDS = {
+    "name",
+    "group",
+    "url",
+    "status",
+    "median_ms",
+    "p95_ms",
+    "queries",
+    "budget",
+    "passed",
+    "runs",
+    "timings_ms",
+}
+
+
+def _expected_names():
+    names = ["floor: one indexed query", "CIC page (large)", "CIC page (small)", "CUIC page"]
+    for label in ("large", "small"):
+        names += [f"CIC {w.key} ({label})" for w in CIC.widgets]
+    for w in CUIC.widgets:
+        if w.filters:
+            names += [f"CUIC {w.key} ({scope})" for scope in CUIC.scopes]
+        else:
+            names.append(f"CUIC {w.key}")
+    names += [
+        "search: customer 'glob'",
+        "search: customer '**'",
+        "search: customer user 'anna'",
+        "search: customer user 'ann sch*'",
+        "search: customer user '**'",
+        "ticket search: no filter",
+        "ticket search: open",
+        "ticket search: customer ACME open",
+        "ticket search: queue + state open",
+        "ticket search: escalated",
+        "ticket search: text 'printer'",
+        "ticket search: closed last 30 days",
+        "ticket zoom, 200 articles",
+        "portal open/resolved lists",
+        "portal closed search",
+        "portal closed search: closed after",
+    ]
+    return sorted(names)
+
+
+@pytest.mark.django_db
+def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
+    first, second = tmp_path / "out.json", tmp_path / "again.json"
+
+    call_command("benchmark", *SMALL, "--runs", "2", "--warmup", "1", "--json", str(first))
+    call_command("benchmark", *SMALL, "--runs", "1", "--warmup", "0", "--json", str(second))
+
+    data, again = json.loads(first.read_text()), json.loads(second.read_text())
+    assert sorted(r["name"] for r in data["rows"]) == _expected_names()
+    for row in data["rows"]:
+        assert set(row) == ROW_FIELDS
+        assert (row["name"], row["status"]) == (row["name"], 200)
+        assert row["runs"] == 2
+        assert len(row["timings_ms"]) == 2
+        assert row["queries"] >= 1
+    rows = {r["name"]: r for r in data["rows"]}
+    assert rows["CIC new-tickets (large)"]["budget"] == "med≤25 p95≤60 q≤8"
+    assert rows["search: customer '**'"]["budget"] == "med≤30"
+    assert rows["portal closed search"]["budget"] == "med≤25"
+    assert rows["ticket zoom, 200 articles"]["budget"] == "med≤60"
+    assert rows["floor: one indexed query"]["passed"] is None
+    over = [
+        (r["name"], r["queries"])
+        for r in data["rows"]
+        if r["group"] == "dashboard" and r["queries"] > 8
+    ]
+    assert over == []
+    assert data["load"]["reused"] is False
+    assert data["load"]["seconds"] > 0
+    assert set(data["machine"]) >= {"cpus", "database", "python"}
+    # The second run finds the data set by its marker and loads nothing.
+    assert again["load"] == {**data["load"], "reused": True}
+    assert Ticket.objects.count() == 2000
+    assert again["dataset"]["large_customer_tickets"] == data["dataset"]["large_customer_tickets"]
+    assert [r["name"] for r in again["rows"]] == [r["name"] for r in data["rows"]]
+
+
+@pytest.mark.django_db
+def test_benchmark_refuses_foreign_data_without_reset():
+    factories.CustomerFactory()
+
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("benchmark", *SMALL, "--runs", "1")
+
+    assert Customer.objects.count() == 1
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_benchmark_rejects_too_few_customer_users():
+    with pytest.raises(CommandError, match="at least twice"):
+        call_command("benchmark", "--customers", "50", "--customer-users", "60", "--runs", "1")
+
+    assert Customer.objects.count() == 0
+
+
+def test_percentile_nearest_rank():
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.95) == 5.0
+    assert percentile([1.0, 2.0], 0.5) == 1.0
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_check_fails_on_each_budget_limit():
+    def row(median, p95, queries, status=200):
+        return Row("x", "dashboard", "/", status, median, p95, queries, "", None, 1)
+
+    budget = BUDGETS["dashboard"]
+    assert check(row(25, 60, 8), budget) is True
+    assert check(row(25.1, 60, 8), budget) is False
+    assert check(row(25, 60.1, 8), budget) is False
+    assert check(row(25, 60, 9), budget) is False
+    assert check(row(1, 1, 1, status=500), budget) is False
+    assert check(row(999, 999, 99), Budget()) is None
