@@ -219,7 +219,9 @@ def article_add(
     if not body or not body.strip():
         raise TicketError("The message cannot be empty.")
     ticket = (
-        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("state", "sla", "queue")
+        .get(pk=ticket.pk)
     )
     article = Article.objects.create(
         ticket=ticket,
@@ -269,7 +271,9 @@ def ticket_set_state(
     """
     now = now or timezone.now()
     ticket = (
-        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("state", "sla", "queue")
+        .get(pk=ticket.pk)
     )
     if state.is_pending:
         if pending_until is None:
@@ -349,7 +353,9 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
     if unknown:
         raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     ticket = (
-        Ticket.objects.select_for_update().select_related("state", "sla", "queue").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("state", "sla", "queue")
+        .get(pk=ticket.pk)
     )
     changed = []
     for field, value in changes.items():
