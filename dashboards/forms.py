@@ -99,3 +99,36 @@ class PreferencesForm(forms.Form):
         else:
             raise forms.ValidationError("Send order, enabled, or widget with a change.")
         return cleaned
+
+
+def modal_layout(form) -> None:
+    """Lay the customer and customer-user forms out in two columns for the modals (the forms
+    and their rules stay in `customers.forms`)."""
+    from crispy_forms.layout import Column, Layout, Row
+
+    from customers.forms import CustomerForm, CustomerUserForm
+
+    def pair(a, b):
+        return Row(Column(a, css_class="col-md-6"), Column(b, css_class="col-md-6"))
+
+    if isinstance(form, CustomerUserForm):
+        form.helper.layout = Layout(
+            pair("first_name", "last_name"),
+            pair("email", "login"),
+            pair("phone", "mobile"),
+            pair("customer", "customers"),
+            pair("is_power_user", "is_active"),
+        )
+    elif isinstance(form, CustomerForm):
+        form.helper.layout = Layout(
+            pair("customer_id", "name"),
+            "street",
+            Row(
+                Column("zip", css_class="col-md-3"),
+                Column("city", css_class="col-md-5"),
+                Column("country", css_class="col-md-4"),
+            ),
+            pair("url", "phone"),
+            "comment",
+            "is_active",
+        )

@@ -21,7 +21,7 @@ from customers.services import CustomerError, can_manage_customers
 from helpdesk.auth import agent_required
 
 from . import search as search_rules
-from .forms import PreferencesForm, SearchForm, WidgetParamsForm
+from .forms import PreferencesForm, SearchForm, WidgetParamsForm, modal_layout
 from .selectors import (
     WidgetContext,
     get_customer_for_agent,
@@ -278,6 +278,7 @@ CUSTOMER_WIDGETS = ("customer-ids", "customer-information")
 
 
 def _modal(request, *, form, title: str, action: str, refresh: tuple, saved: bool = False):
+    modal_layout(form)
     context = {"form": form, "title": title, "action": action, "refresh": refresh, "saved": saved}
     # Without HTMX (a link opened in a new tab) the same form shows as a page.
     template = MODAL if request.htmx else "dashboards/modal_page.html"

@@ -49,12 +49,13 @@
     }
   }
 
-  // htmx is loaded with `defer`: hook in once the document is parsed.
-  document.addEventListener("DOMContentLoaded", function () {
-    htmx.onLoad(function (root) {
-      initColumns(root);
-      autoShowSearch(root);
-    });
+  // htmx is loaded with `defer`, after this file: listen for its `htmx:load` event (fired for
+  // the body once htmx starts, then for every swapped fragment) instead of calling htmx.onLoad.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (!root) return;
+    initColumns(root);
+    autoShowSearch(root);
   });
 
   // Move up / down buttons: the keyboard way to reorder.

@@ -138,8 +138,8 @@ def test_customer_user_information_shows_flags_and_customers(agent_client):
     assert "+49 2" in html
     assert reverse("dashboards:cic-customer", args=["ACME"]) in html
     assert reverse("dashboards:cic-customer", args=["SHARED"]) in html
-    assert 'data-flag="power-user"><span class="badge text-bg-success-subtle' in html
-    assert 'data-flag="portal-login"><span class="badge text-bg-success-subtle' in html
+    assert 'data-flag="power-user"><span class="badge bg-success-subtle' in html
+    assert 'data-flag="portal-login"><span class="badge bg-success-subtle' in html
 
 
 def test_customer_information_in_the_cuic_is_the_primary_customer(agent_client):
