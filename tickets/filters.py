@@ -116,9 +116,10 @@ class TicketFilter(django_filters.FilterSet):
     )
 
     def filter_text(self, queryset, name, value):
-        terms = value.split()
-        for term in terms:
-            queryset = queryset.filter(Q(number__icontains=term) | Q(title__icontains=term))
+        """Every word must match the number or title, case-insensitive; `*` is a wildcard."""
+        for term in value.split():
+            for piece in filter(None, term.split("*")):
+                queryset = queryset.filter(Q(number__icontains=piece) | Q(title__icontains=piece))
         return queryset
 
     def filter_category(self, queryset, name, value):

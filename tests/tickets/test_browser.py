@@ -46,12 +46,14 @@ def test_phone_ticket_with_new_contact_reply_pending_and_search(page, screenshot
     page.fill("#contact-form input[name=email]", "not-an-email")
     page.click("[data-action=save-contact]")
     page.wait_for_selector("#contact-form .invalid-feedback")
+    page.wait_for_selector(".modal-backdrop.show")
     assert page.is_visible("#modal.show")
     screenshot("tickets-02-contact-modal-errors")
     page.fill("#contact-form input[name=last_name]", "Hopper")
     page.fill("#contact-form input[name=email]", "grace.hopper@acme.example")
     page.click("[data-action=save-contact]")
     page.wait_for_selector("#modal", state="hidden")
+    page.wait_for_selector(".modal-backdrop", state="detached")
     contact = CustomerUser.objects.get(email="grace.hopper@acme.example")
     assert contact.customer == customer
     assert page.input_value("#id_customer_user") == contact.login
