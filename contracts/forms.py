@@ -45,6 +45,7 @@ class ContractForm(forms.ModelForm):
             "is_active": "Active",
         }
         help_texts = {
+            "services": "",
             "contract_hours": "Hours the customer bought; required with an hour restriction.",
             "hours_notification_threshold": (
                 "Hours used at which a warning email goes out; below the contract hours."
