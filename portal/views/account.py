@@ -1,12 +1,14 @@
 """Log in, log out and change the password."""
 
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import BACKEND_SESSION_KEY, logout, update_session_auth_hash
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from helpdesk.auth import portal_user_required
@@ -27,10 +29,21 @@ def logout_view(request):
     return redirect("portal:login")
 
 
+def internal_login(request) -> bool:
+    """A usable password, and the session was authenticated by Django's own backend."""
+    if not request.user.has_usable_password():
+        return False
+    try:
+        backend = import_string(request.session.get(BACKEND_SESSION_KEY, ""))
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, ModelBackend)
+
+
 @portal_user_required
 def password_change(request):
-    """Only internal logins (a usable password checked by Django's own backend) have one here."""
-    if not request.user.has_usable_password():
+    """Only internal logins have a password to change here; for the others it does not exist."""
+    if not internal_login(request):
         raise Http404("Your password is managed elsewhere.")
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

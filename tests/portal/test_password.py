@@ -1,6 +1,8 @@
 """`portal:password`: only for internal logins; Django's validators; the session survives."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend
 from django.urls import reverse
 
 from tests import factories
@@ -81,3 +83,21 @@ def test_password_anonymous_goes_to_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("portal:login"))
+
+
+class ExternalBackend(BaseBackend):
+    """Stands for a single sign-on backend: users it logs in keep their password elsewhere."""
+
+    def get_user(self, user_id):
+        return get_user_model().objects.filter(pk=user_id).first()
+
+
+def test_password_is_404_when_another_backend_logged_in(client, settings):
+    external = f"{__name__}.ExternalBackend"
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", external]
+    customer_user = factories.PortalUserFactory()
+    client.force_login(customer_user.user, backend=external)
+
+    response = client.get(reverse("portal:password"))
+
+    assert response.status_code == 404
