@@ -1,6 +1,8 @@
 """Widgets of the Customer Information Center, through HTTP."""
 
+import re
 from datetime import timedelta
+from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
@@ -419,3 +421,38 @@ def test_widget_anonymous_and_portal_user_are_turned_away(client, portal_user):
     assert anonymous.url.startswith(reverse("login"))
     assert portal.status_code == 302
     assert portal.url == reverse("portal:home")
+
+
+def links(html: str, name: str) -> dict[str, str]:
+    """`data-NAME` value → the href of the link carrying the marker (or its first span)."""
+    found = re.findall(rf'href="([^"]+)"(?:[^>]*>\s*<span)?[^>]*data-{name}="([^"]+)"', html)
+    return {value: html_unescape(href) for href, value in found}
+
+
+def test_count_links_open_a_ticket_search_with_the_same_numbers(agent_client, queue):
+    acme = factories.CustomerFactory(customer_id="ACME")
+    jane = factories.CustomerUserFactory(login="jane", customer=acme)
+    tickets = seed(queue, acme, jane)
+    tickets["open"].escalation_due = timezone.now() - timedelta(minutes=5)
+    tickets["open"].save()
+    users = get(agent_client, "customer-users")
+    status = get(agent_client, "company-status")
+    checks = [
+        (users, "count", links(users, "count")),
+        (status, "count", links(status, "count")),
+        (status, "state", links(status, "state")),
+    ]
+
+    for html, name, hrefs in checks:
+        for value, href in hrefs.items():
+            listed = agent_client.get(href).content.decode()
+            assert len(markers(listed, "ticket")) == number_at(html, name, value), href
+    assert [len(hrefs) for _, _, hrefs in checks] == [2, 4, 11]
+
+
+def test_customer_information_links_to_the_customer_settings(agent_client):
+    factories.CustomerFactory(customer_id="ACME")
+
+    html = get(agent_client, "customer-information")
+
+    assert f'href="{reverse("customers:settings", args=["ACME"])}"' in html
