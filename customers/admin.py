@@ -6,6 +6,7 @@ related rows they display.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Area, Customer, CustomerUser, Location, NotificationGroup
 
@@ -18,6 +19,8 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["customer_id", "name", "city"]
     readonly_fields = ["created_at", "updated_at"]
     show_full_result_count = False
+    # Django 6 assumes https for scheme-less URLs; do so now (and silence the deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["customer_id", "name", "is_active"]}),
         ("Address", {"fields": ["street", "zip", "city", "country"]}),

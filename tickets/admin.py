@@ -6,6 +6,8 @@ ticket search matches the number exactly and the title as a substring.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import (
     AgentPreferences,
@@ -188,10 +190,23 @@ class TicketAdmin(admin.ModelAdmin):
     ]
 
 
-class AttachmentInline(admin.TabularInline):
+def attachment_download(obj):
+    """Stored files have no public URL; link to the permission-checked download view."""
+    if not obj.pk:
+        return "–"
+    return format_html(
+        '<a href="{}">{}</a>', reverse("tickets:attachment", args=[obj.pk]), obj.filename
+    )
+
+
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    extra = 0
-    fields = ["file", "filename", "content_type", "size"]
+    fields = ["download", "content_type", "size", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, obj):
+        return attachment_download(obj)
 
 
 @admin.register(Article)
@@ -213,6 +228,19 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ["filename", "=article__ticket__number"]
     raw_id_fields = ["article"]
     show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        # An upload on add; afterwards the stored file is only reachable through the link.
+        if obj is None:
+            return ["article", "file", "filename", "content_type", "size"]
+        return ["article", "download", "filename", "content_type", "size", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["download", "created_at"] if obj is not None else []
+
+    @admin.display(description="file")
+    def download(self, obj):
+        return attachment_download(obj)
 
 
 @admin.register(TimeEntry)
