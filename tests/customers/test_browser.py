@@ -89,6 +89,7 @@ def test_contacts_add_edit_deactivate_and_contract(page, screenshot):
     page.locator('[data-contact="bob"] [data-action="deactivate"]').click()
     modal = page.locator("#modal")
     expect(modal.locator('[data-modal="deactivate-contact"]')).to_contain_text("Bob Builder")
+    page.wait_for_timeout(400)  # let the fade-in finish for the screenshot
     screenshot("customers_deactivate_modal")
     modal.locator('[data-action="confirm-deactivate"]').click()
     expect(modal).to_be_hidden()
