@@ -101,6 +101,7 @@ def test_portal_request_lifecycle(page, screenshot, tmp_path):
     page.wait_for_selector("#close-panel.show")
     page.click("label[for=satisfaction-1]")
     page.fill("#close-panel textarea[name=comment]", "Fast and friendly, thank you!")
+    page.wait_for_timeout(300)  # let the button's colour transition finish for the picture
     screenshot("portal-08-close-dialog")
     page.click("button:has-text('Close with this rating')")
     page.wait_for_selector("[data-final]")
@@ -137,9 +138,18 @@ def test_portal_request_lifecycle(page, screenshot, tmp_path):
     screenshot("portal-14-phone-detail-closed")
     page.goto(page.base_url + reverse("portal:detail", args=[second.number]))
     screenshot("portal-15-phone-detail-open")
+    third = factories.TicketFactory(
+        customer_user=user, title="New monitor for reception", service=printer, state="resolved"
+    )
+    page.goto(page.base_url + reverse("portal:detail", args=[third.number]))
+    page.click("button:has-text('Close the request')")
+    page.wait_for_selector("#close-panel.show")
+    page.click("label[for=satisfaction-3]")
+    page.wait_for_timeout(300)  # let the button's colour transition finish for the picture
+    screenshot("portal-16-phone-resolved-close")
     page.goto(page.base_url + reverse("portal:closed"))
-    screenshot("portal-16-phone-closed")
+    screenshot("portal-17-phone-closed")
     page.click(".navbar-toggler")
     page.wait_for_selector("#portalnav.show")
-    screenshot("portal-17-phone-menu")
+    screenshot("portal-18-phone-menu")
     assert re.search(r"Closed requests", page.inner_text("#portalnav"))

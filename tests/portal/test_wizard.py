@@ -371,3 +371,50 @@ def test_new_agent_is_sent_to_agent_side(agent_client):
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert Ticket.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_new_concurrent_double_submit_creates_one_ticket():
+    import threading
+
+    from django.db import connection
+
+    from portal.services import portal_request_create
+
+    user = factories.PortalUserFactory()
+    service = factories.ServiceFactory()
+    factories.ContractFactory(customer=user.customer, services=[service])
+    key, results, errors = uuid.uuid4(), [], []
+    barrier = threading.Barrier(4)
+
+    def submit():
+        try:
+            barrier.wait(timeout=10)
+            results.append(
+                portal_request_create(
+                    customer_user=user,
+                    key=key,
+                    service=service,
+                    subcategory=None,
+                    title="Twice",
+                    description="Clicked twice",
+                    impact=3,
+                    urgency=3,
+                )
+            )
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=submit) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    ticket = Ticket.objects.get()
+    assert errors == []
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    assert {t.pk for t, _ in results} == {ticket.pk}
