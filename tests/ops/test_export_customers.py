@@ -77,7 +77,8 @@ def test_export_then_import_round_trips(tmp_path):
     call_command("import_customers", str(path), stdout=out, stderr=StringIO(), verbosity=0)
 
     assert out.getvalue() == (
-        "Imported: 0 customer(s) created, 1 updated; 0 customer user(s) created, 1 updated.\n"
+        "Imported: 0 customer(s) created, 0 updated, 1 unchanged; "
+        "0 customer user(s) created, 0 updated, 1 unchanged.\n"
     )
     after = (
         list(Customer.objects.values()),

@@ -76,7 +76,8 @@ def test_import_good_thousand_row_file_imports_every_row(tmp_path):
     out, _ = _import(path)
 
     assert out == (
-        "Imported: 200 customer(s) created, 0 updated; 800 customer user(s) created, 0 updated.\n"
+        "Imported: 200 customer(s) created, 0 updated, 0 unchanged; "
+        "800 customer user(s) created, 0 updated, 0 unchanged.\n"
     )
     assert Customer.objects.count() == 200
     assert CustomerUser.objects.count() == 800
@@ -108,7 +109,8 @@ def test_import_twice_updates_instead_of_duplicating(tmp_path):
     out, _ = _import(_write(tmp_path, rows))
 
     assert out == (
-        "Imported: 0 customer(s) created, 200 updated; 0 customer user(s) created, 800 updated.\n"
+        "Imported: 0 customer(s) created, 1 updated, 199 unchanged; "
+        "0 customer user(s) created, 1 updated, 799 unchanged.\n"
     )
     assert Customer.objects.count() == 200
     assert CustomerUser.objects.count() == 800
@@ -188,8 +190,8 @@ def test_import_dry_run_writes_nothing(tmp_path):
     out, _ = _import(path, "--dry-run")
 
     assert out == (
-        "Dry run, nothing was written: 1 customer(s) to create, 1 to update; "
-        "1 customer user(s) to create, 0 to update.\n"
+        "Dry run, nothing was written: 1 customer(s) to create, 1 to update, 0 unchanged; "
+        "1 customer user(s) to create, 0 to update, 0 unchanged.\n"
     )
     assert list(Customer.objects.values_list("customer_id", flat=True)) == ["ACME"]
     assert CustomerUser.objects.count() == 0

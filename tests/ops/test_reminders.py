@@ -170,3 +170,14 @@ def test_reminder_run_with_mail_down_still_serves_the_next_ticket(queue, agent, 
     assert notified in ({first.pk}, {second.pk})
     send_reminders()
     assert len(mail.outbox) == 2
+
+
+def test_reminder_text_is_plain_and_html_is_escaped(queue, agent):
+    _pending(queue, owner=agent, title="VPN <down> & out")
+
+    send_reminders()
+
+    message = mail.outbox[0]
+    assert message.subject.endswith("Reminder: VPN <down> & out")
+    assert "Title:    VPN <down> & out\n" in message.body
+    assert "<td>VPN &lt;down&gt; &amp; out</td>" in message.alternatives[0][0]

@@ -65,23 +65,56 @@ class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
 
 @dataclass
 class Plan:
+    """The validated rows and the records they match; what would change is derived from it."""
+
     customers: list[tuple[int, dict]] = field(default_factory=list)
     users: list[tuple[int, dict]] = field(default_factory=list)
     existing_customers: dict[str, Customer] = field(default_factory=dict)
     existing_users: dict[str, CustomerUser] = field(default_factory=dict)
     columns: set[str] = field(default_factory=set)
 
-    def counts(self) -> tuple[int, int, int, int]:
-        cust_new = sum(
-            1 for _, d in self.customers if d["customer_id"].lower() not in self.existing_customers
+    def customer_changes(self, existing: Customer, data: dict) -> dict:
+        """The present columns whose value differs from the record."""
+        return {
+            name: data[name]
+            for name in CUSTOMER_FIELDS
+            if name in self.columns and getattr(existing, name) != data[name]
+        }
+
+    def user_changes(self, existing: CustomerUser, data: dict, customers: dict) -> dict:
+        changes = {
+            name: data[name]
+            for name in USER_FIELDS
+            if name in self.columns
+            and name not in ("customer_id", "extra_customers")
+            and getattr(existing, name) != data[name]
+        }
+        primary = customers.get(data["customer_id"].lower())
+        if primary is None or primary.pk != existing.customer_id:
+            changes["customer"] = primary
+        return changes
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(
+            ("customers_new", "customers_changed", "users_new", "users_changed"), 0
         )
-        user_new = sum(1 for _, d in self.users if d["login"].lower() not in self.existing_users)
-        return (
-            cust_new,
-            len(self.customers) - cust_new,
-            user_new,
-            len(self.users) - user_new,
+        for _, data in self.customers:
+            existing = self.existing_customers.get(data["customer_id"].lower())
+            if existing is None:
+                counts["customers_new"] += 1
+            elif self.customer_changes(existing, data):
+                counts["customers_changed"] += 1
+        for _, data in self.users:
+            existing = self.existing_users.get(data["login"].lower())
+            if existing is None:
+                counts["users_new"] += 1
+            elif self.user_changes(existing, data, self.existing_customers):
+                counts["users_changed"] += 1
+        counts["customers_same"] = (
+            len(self.customers) - counts["customers_new"] - counts["customers_changed"]
         )
+        counts["users_same"] = len(self.users) - counts["users_new"] - counts["users_changed"]
+        return counts
 
 
 class Command(BaseCommand):
@@ -112,19 +145,18 @@ class Command(BaseCommand):
                 self.stderr.write(f"line {line}: {message}")
             bad = len({line for line, _ in errors})
             raise CommandError(f"{bad} bad row(s) in {options['file']}; nothing was imported.")
-        cust_new, cust_upd, user_new, user_upd = plan.counts()
+        n = plan.counts()
         summary = (
-            f"{cust_new} customer(s) to create, {cust_upd} to update; "
-            f"{user_new} customer user(s) to create, {user_upd} to update."
+            f"{n['customers_new']} customer(s) {{new}}, {n['customers_changed']} {{changed}}, "
+            f"{n['customers_same']} unchanged; {n['users_new']} customer user(s) {{new}}, "
+            f"{n['users_changed']} {{changed}}, {n['users_same']} unchanged."
         )
         if options["dry_run"]:
-            self.stdout.write(f"Dry run, nothing was written: {summary}")
+            text = summary.format(new="to create", changed="to update")
+            self.stdout.write(f"Dry run, nothing was written: {text}")
             return
         apply(plan, progress=progress, out=self.stderr._out)
-        self.stdout.write(
-            f"Imported: {cust_new} customer(s) created, {cust_upd} updated; "
-            f"{user_new} customer user(s) created, {user_upd} updated."
-        )
+        self.stdout.write("Imported: " + summary.format(new="created", changed="updated"))
 
     def _read(self, path: str, delimiter: str, encoding: str):
         try:
@@ -283,13 +315,9 @@ def _check_against_database(plan: Plan, errors: list[tuple[int, str]]) -> None:
 BATCH = 500
 
 
-def _fields(kind_fields, columns, *, exclude=()) -> list[str]:
-    return [name for name in kind_fields if name in columns and name not in exclude]
-
-
 @transaction.atomic
 def apply(plan: Plan, *, progress=False, out=None) -> None:
-    """Write the validated plan in one transaction, in batches."""
+    """Write the validated plan in one transaction, in batches; unchanged records are skipped."""
     now = timezone.now()
     total = len(plan.customers) + len(plan.users)
     with tqdm(total=total, desc="Importing", unit="row", disable=not progress, file=out) as bar:
@@ -297,24 +325,32 @@ def apply(plan: Plan, *, progress=False, out=None) -> None:
         _apply_users(plan, now, bar)
 
 
+def _write(model, new: list, changed: list, fields: set[str], bar) -> None:
+    for start in range(0, len(new), BATCH):
+        model.objects.bulk_create(new[start : start + BATCH])
+    if changed:
+        for start in range(0, len(changed), BATCH):
+            model.objects.bulk_update(changed[start : start + BATCH], [*fields, "updated_at"])
+    bar.update(len(new) + len(changed))
+
+
 def _apply_customers(plan: Plan, now, bar) -> None:
-    update_fields = _fields(CUSTOMER_FIELDS, plan.columns)
-    new, changed = [], []
+    new, changed, fields = [], [], set()
     for _, data in plan.customers:
         existing = plan.existing_customers.get(data["customer_id"].lower())
         if existing is None:
             new.append(Customer(**data))
-        else:
-            for name in update_fields:
-                setattr(existing, name, data[name])
+            continue
+        changes = plan.customer_changes(existing, data)
+        if changes:
+            for name, value in changes.items():
+                setattr(existing, name, value)
             existing.updated_at = now
             changed.append(existing)
-    for start in range(0, len(new), BATCH):
-        Customer.objects.bulk_create(new[start : start + BATCH])
-        bar.update(len(new[start : start + BATCH]))
-    for start in range(0, len(changed), BATCH):
-        Customer.objects.bulk_update(changed[start : start + BATCH], [*update_fields, "updated_at"])
-        bar.update(len(changed[start : start + BATCH]))
+            fields |= set(changes)
+        else:
+            bar.update(1)
+    _write(Customer, new, changed, fields, bar)
 
 
 def _apply_users(plan: Plan, now, bar) -> None:
@@ -326,30 +362,23 @@ def _apply_users(plan: Plan, now, bar) -> None:
     customers = {
         c.key: c for c in Customer.objects.annotate(key=Lower("customer_id")).filter(key__in=keys)
     }
-    update_fields = [
-        "customer",
-        *_fields(USER_FIELDS, plan.columns, exclude=("customer_id", "extra_customers")),
-    ]
-    new, changed = [], []
+    new, changed, fields = [], [], set()
     for _, data in plan.users:
-        values = {n: v for n, v in data.items() if n not in ("customer_id", "extra_customers")}
-        values["customer"] = customers[data["customer_id"].lower()]
         existing = plan.existing_users.get(data["login"].lower())
         if existing is None:
-            new.append(CustomerUser(**values))
-        else:
-            for name in update_fields:
-                setattr(existing, name, values[name])
+            values = {n: v for n, v in data.items() if n not in ("customer_id", "extra_customers")}
+            new.append(CustomerUser(customer=customers[data["customer_id"].lower()], **values))
+            continue
+        changes = plan.user_changes(existing, data, customers)
+        if changes:
+            for name, value in changes.items():
+                setattr(existing, name, value)
             existing.updated_at = now
             changed.append(existing)
-    for start in range(0, len(new), BATCH):
-        CustomerUser.objects.bulk_create(new[start : start + BATCH])
-        bar.update(len(new[start : start + BATCH]))
-    for start in range(0, len(changed), BATCH):
-        CustomerUser.objects.bulk_update(
-            changed[start : start + BATCH], [*update_fields, "updated_at"]
-        )
-        bar.update(len(changed[start : start + BATCH]))
+            fields |= set(changes)
+        else:
+            bar.update(1)
+    _write(CustomerUser, new, changed, fields, bar)
 
     # Memberships: the primary customer and the extra ones are added, never removed.
     users = {
@@ -369,10 +398,10 @@ def _apply_users(plan: Plan, now, bar) -> None:
     # Portal logins mirror the names and email of their customer user (as the UI keeps them).
     from django.contrib.auth import get_user_model
 
-    mirrored = [u for u in changed if u.user_id]
-    for customer_user in mirrored:
-        get_user_model().objects.filter(pk=customer_user.user_id).update(
-            first_name=customer_user.first_name,
-            last_name=customer_user.last_name,
-            email=customer_user.email,
-        )
+    for customer_user in changed:
+        if customer_user.user_id:
+            get_user_model().objects.filter(pk=customer_user.user_id).update(
+                first_name=customer_user.first_name,
+                last_name=customer_user.last_name,
+                email=customer_user.email,
+            )
