@@ -111,3 +111,14 @@ def test_escalation_mail_down_marks_nothing(queue, agent, flaky_mail):
     assert mail.outbox == []
     check_escalations()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_escalation_selection_is_one_query_whatever_is_not_due(
+    size, queue, django_assert_num_queries
+):
+    for _ in range(size):
+        _escalated(queue, minutes_ago=-30)
+
+    with django_assert_num_queries(1):
+        assert check_escalations() == 0

@@ -181,3 +181,15 @@ def test_reminder_text_is_plain_and_html_is_escaped(queue, agent):
     assert message.subject.endswith("Reminder: VPN <down> & out")
     assert "Title:    VPN <down> & out\n" in message.body
     assert "<td>VPN &lt;down&gt; &amp; out</td>" in message.alternatives[0][0]
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_reminder_selection_is_one_query_whatever_is_not_due(
+    size, queue, django_assert_num_queries
+):
+    for _ in range(size):
+        _pending(queue, minutes_ago=-30)
+        factories.TicketFactory(state="open", queue=queue)
+
+    with django_assert_num_queries(1):
+        assert send_reminders() == 0
