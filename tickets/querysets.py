@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Lookup, Q, Subquery
 from django.utils import timezone
 
 INCOMPLETE = ("new", "open", "pending_reminder", "pending_auto_close")
@@ -19,6 +19,25 @@ INACTIVE = ("resolved", "closed", "merged", "removed")
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
+
+
+class InArray(Lookup):
+    """`lhs IN (subquery)` that PostgreSQL can answer from an index inside an `OR`.
+
+    PostgreSQL turns `x IN (SELECT …)` under an `OR` into a hashed sub-plan checked row by row,
+    which forces a scan of the whole ticket table; `x = ANY(ARRAY(SELECT …))` runs the
+    sub-query once and becomes one more index scan of a bitmap OR. Other databases get `IN`.
+    """
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
 
 
 class TicketRules:
@@ -63,6 +82,33 @@ class TicketRules:
         return Q(queue_id__in=queue_ids)
 
     @staticmethod
+    def visible_to_agent(agent) -> Q:
+        """`TicketQuerySet.visible_to_agent` as a Q, for counts through a relation."""
+        if not (agent.is_authenticated and agent.is_active and agent.is_staff):
+            return Q(pk__in=[])
+        if agent.is_superuser:
+            return Q()
+        from .models import Team
+
+        queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
+        return Q(queue_id__in=queue_ids)
+
+    @staticmethod
+    def through(prefix: str, rule: Q) -> Q:
+        """A rule applied through a relation: `through("tickets__", TicketRules.new())`."""
+        if any(not isinstance(child, Q | tuple) for child in rule.children):
+            raise ValueError("Only keyword rules can apply through a relation.")
+        moved = Q()
+        moved.connector, moved.negated = rule.connector, rule.negated
+        moved.children = [
+            TicketRules.through(prefix, child)
+            if isinstance(child, Q)
+            else (f"{prefix}{child[0]}", child[1])
+            for child in rule.children
+        ]
+        return moved
+
+    @staticmethod
     def assigned_to(customer_user) -> Q:
         return Q(customer_user=customer_user)
 
@@ -76,7 +122,7 @@ class TicketRules:
         return (
             Q(customer_user=customer_user)
             | Q(customer_id=customer_user.customer_id)
-            | Q(customer_id__in=customer_ids)
+            | Q(InArray(F("customer_id"), Subquery(customer_ids)))
         )
 
 
