@@ -365,15 +365,23 @@ class DemoBuilder:
     # --- steps ------------------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
+        steps = [
+            ("queues, teams and agents", self._reference, self._agents),
+            ("services and SLAs", self._services),
+            ("customers", self._customers),
+            ("customer users", self._customer_users),
+            ("locations and areas", self._locations),
+            ("contracts", self._contracts),
+            ("notification groups", self._notification_groups),
+        ]
         with transaction.atomic(), explicit_timestamps(Customer, CustomerUser):
-            self._reference()
-            self._agents()
-            self._services()
-            self._customers()
-            self._customer_users()
-            self._locations()
-            self._contracts()
-            self._notification_groups()
+            for label, *functions in steps:
+                if self.progress:
+                    self.log(f"Creating {label}…")
+                for function in functions:
+                    function()
+        if self.progress:
+            self.log(f"Creating {self.n_tickets:,} tickets with articles and time entries…")
         self._tickets()
         return dict(self.summary)
 
