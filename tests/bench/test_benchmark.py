@@ -19,6 +19,7 @@ ROW_FIELDS = {
     "status",
     "median_ms",
     "p95_ms",
+    "cpu_ms",
     "queries",
     "budget",
     "passed",
@@ -86,7 +87,7 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert over == []
     assert data["load"]["reused"] is False
     assert data["load"]["seconds"] > 0
-    assert set(data["machine"]) >= {"cpus", "database", "python"}
+    assert set(data["machine"]) >= {"cpus", "database", "python", "load_average"}
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
     assert Ticket.objects.count() == 2000
@@ -121,7 +122,7 @@ def test_percentile_nearest_rank():
 
 def test_check_fails_on_each_budget_limit():
     def row(median, p95, queries, status=200):
-        return Row("x", "dashboard", "/", status, median, p95, queries, "", None, 1)
+        return Row("x", "dashboard", "/", status, median, p95, 1.0, queries, "", None, 1)
 
     budget = BUDGETS["dashboard"]
     assert check(row(25, 60, 8), budget) is True
