@@ -128,6 +128,8 @@ def test_cic_search_drag_close_reload_and_reenable(page, screenshot):
     page.click('[data-result="customer:ACME"]')
     page.wait_for_url("**" + reverse("dashboards:cic-customer", args=["ACME"]))
     wait_widgets_loaded(page)
+    page.wait_for_load_state("networkidle")  # no request may outlive the test's database
+    wait_widgets_loaded(page)
     assert page.locator('[data-widget="customer-users"] [data-customer-user]').count() == 3
     assert page.inner_text('[data-widget="company-status"] [data-count="open"]') == "5"
     screenshot("cic-02-dashboard")
@@ -166,6 +168,23 @@ def test_cic_search_drag_close_reload_and_reenable(page, screenshot):
     wait_widgets_loaded(page)
     screenshot("cic-05-reenabled")
 
+    # Move up / down buttons reorder with the keyboard too, and persist.
+    sidebar = "[data-column=sidebar] > [data-widget]"
+    assert page.eval_on_selector_all(sidebar, "els => els.map(e => e.dataset.widget)") == [
+        "settings",
+        "company-status",
+        "customer-information",
+    ]
+    with page.expect_response(lambda r: "/preferences/" in r.url):
+        page.click('[data-widget="customer-information"] [data-move="up"]')
+    page.reload()
+    wait_widgets_loaded(page)
+    assert page.eval_on_selector_all(sidebar, "els => els.map(e => e.dataset.widget)") == [
+        "settings",
+        "customer-information",
+        "company-status",
+    ]
+
     # Tabs swap only their widget: My locked tickets in Open Tickets.
     page.click('[data-widget="open-tickets"] [data-filter="locked"]')
     page.wait_for_selector(
@@ -181,6 +200,7 @@ def test_cic_search_drag_close_reload_and_reenable(page, screenshot):
     page.click("#modal [data-action=save-and-finish]")
     page.wait_for_selector("#modal.show", state="detached")
     page.wait_for_selector('[data-customer-user="max.power"] >> text=Maximilian Power')
+    page.wait_for_load_state("networkidle")  # no request may outlive the test's database
 
 
 def test_cuic_from_cic_accessible_tab_ticket_and_back(page, screenshot):
@@ -217,3 +237,5 @@ def test_cuic_from_cic_accessible_tab_ticket_and_back(page, screenshot):
     # The customer-ids widget links back to the CIC.
     page.click('[data-widget="customer-ids"] [data-customer="ACME"] [data-link=cic]')
     page.wait_for_url("**" + reverse("dashboards:cic-customer", args=["ACME"]))
+    wait_widgets_loaded(page)
+    page.wait_for_load_state("networkidle")  # no request may outlive the test's database
