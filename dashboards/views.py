@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from customers.forms import CustomerForm, CustomerUserForm
@@ -117,6 +117,7 @@ def cuic_user(request, login: str):
 
 
 @agent_required
+@require_GET
 @vary_on_headers("HX-Request")
 def search(request):
     """As-you-type results of the search dialogs; without HTMX, the dialog page with them."""
