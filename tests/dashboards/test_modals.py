@@ -175,3 +175,23 @@ def test_modal_without_htmx_is_a_page(manager_client):
     assert response.status_code == 200
     assert b"<html" in response.content
     assert b'name="customer_id"' in response.content
+
+
+def test_cuic_pencils_open_the_customer_and_customer_user_modals(manager_client):
+    acme = factories.CustomerFactory(customer_id="ACME")
+    factories.CustomerUserFactory(login="jane", customer=acme)
+
+    ids = manager_client.get(widget_url("cuic", "jane", "customer-ids"), headers=HX)
+    info = manager_client.get(widget_url("cuic", "jane", "customer-user-information"), headers=HX)
+
+    assert reverse("dashboards:customer-edit", args=["ACME"]) in ids.content.decode()
+    assert reverse("dashboards:customer-user-edit", args=["jane"]) in info.content.decode()
+
+
+def test_cuic_pencils_hidden_without_the_permission(agent_client):
+    acme = factories.CustomerFactory(customer_id="ACME")
+    factories.CustomerUserFactory(login="jane", customer=acme)
+
+    ids = agent_client.get(widget_url("cuic", "jane", "customer-ids"), headers=HX)
+
+    assert reverse("dashboards:customer-edit", args=["ACME"]) not in ids.content.decode()
