@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -769,7 +770,9 @@ class DemoBuilder:
         global _builder  # read by the forked workers
         _builder = self
         with explicit_timestamps(Ticket, Article, TicketEvent, TimeEntry):
-            if self.workers > 1 and connection.vendor == "postgresql":
+            # Forking is only safe from a single-threaded process (a live server, say, is not).
+            parallel = self.workers > 1 and threading.active_count() == 1
+            if parallel and connection.vendor == "postgresql":
                 connections.close_all()  # each forked worker opens its own connection
                 with multiprocessing.get_context("fork").Pool(self.workers) as pool:
                     for counts in pool.imap_unordered(_insert_batch, batches):

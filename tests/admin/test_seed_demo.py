@@ -172,3 +172,15 @@ def test_seed_demo_rejects_bad_sizes():
         call_command("seed_demo", customers=0, stdout=StringIO())
 
     assert Customer.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_parallel_workers_give_the_same_data():
+    call_command("seed_demo", tickets=500, seed=1, workers=2, stdout=StringIO())
+    parallel = snapshot()
+
+    call_command("seed_demo", tickets=500, seed=1, workers=1, reset=True, stdout=StringIO())
+
+    assert snapshot() == parallel
+    assert Ticket.objects.count() == 500
