@@ -17,10 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=20)
-        parser.add_argument("--users-per-customer", type=int, default=5)
-        parser.add_argument("--tickets", type=int, default=500)
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--customers", type=int, default=20, help="Default: 20.")
+        parser.add_argument(
+            "--users-per-customer",
+            type=int,
+            default=5,
+            help="Contacts per customer (at least 2; default 5); some join other customers too.",
+        )
+        parser.add_argument("--tickets", type=int, default=500, help="Default: 500.")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed: the same seed gives the same data."
+        )
         parser.add_argument(
             "--workers",
             type=int,
