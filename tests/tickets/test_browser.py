@@ -47,6 +47,7 @@ def test_phone_ticket_with_new_contact_reply_pending_and_search(page, screenshot
     page.click("[data-action=save-contact]")
     page.wait_for_selector("#contact-form .invalid-feedback")
     page.wait_for_selector(".modal-backdrop.show")
+    page.wait_for_timeout(300)  # let the backdrop finish fading in for the screenshot
     assert page.is_visible("#modal.show")
     screenshot("tickets-02-contact-modal-errors")
     page.fill("#contact-form input[name=last_name]", "Hopper")
