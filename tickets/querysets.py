@@ -203,7 +203,7 @@ class TicketQuerySet(models.QuerySet):
         from .models import Team
 
         queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
-        return self.filter(queue_id__in=queue_ids)
+        return self.filter(InArray(F("queue_id"), Subquery(queue_ids)))
 
     # --- by customer --------------------------------------------------------------------------
     def of_customer(self, customer):

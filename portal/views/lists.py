@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 
 from helpdesk.auth import portal_user_required
@@ -37,7 +38,9 @@ def closed(request):
     customer_user = request.customer_user
     filterset = ClosedRequestFilter(
         request.GET or None,
-        queryset=portal_tickets(customer_user).closed().order_by("-closed_at", "-id"),
+        queryset=portal_tickets(customer_user)
+        .closed()
+        .order_by(F("closed_at").desc(nulls_last=True), "-id"),
         customer_user=customer_user,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
