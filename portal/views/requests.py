@@ -133,5 +133,7 @@ def attachment(request, pk):
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser rendered it, a customer's file runs no script and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
