@@ -79,6 +79,7 @@ class ContractNotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["contract__customer", "ticket"]
     search_fields = ["contract__description", "contract__customer__customer_id", "=ticket__number"]
+    ordering = ["-id"]
     autocomplete_fields = ["contract"]
     raw_id_fields = ["ticket"]
     readonly_fields = ["created_at"]

@@ -142,7 +142,8 @@ class TicketAdmin(admin.ModelAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["state__state_type", "state", "queue", "priority", "channel", "is_locked"]
     list_select_related = ["state", "queue", "priority", "customer", "customer_user", "owner"]
-    search_fields = ["=number", "title", "=customer__customer_id", "=customer_user__login"]
+    search_fields = ["title", "=customer__customer_id", "=customer_user__login"]
+    search_help_text = "A ticket number, or words of the title, a customer ID or a login."
     autocomplete_fields = [
         "customer",
         "customer_user",
@@ -164,6 +165,15 @@ class TicketAdmin(admin.ModelAdmin):
     ]
     show_full_result_count = False
     inlines = [ArticleInline, TimeEntryInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number goes straight to the unique index; the admin's own search would OR it with
+        # a title substring scan over every ticket.
+        term = search_term.strip()
+        if term.isdigit():
+            return queryset.filter(number=term), False
+        return super().get_search_results(request, queryset, search_term)
+
     fieldsets = [
         (None, {"fields": ["number", "title", "queue", "state", "priority", "type", "channel"]}),
         ("Customer", {"fields": ["customer", "customer_user", "contract", "location", "area"]}),
@@ -211,6 +221,7 @@ class AttachmentInline(ReadOnlyInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    ordering = ["-id"]  # the primary key index; no sort over millions of rows
     list_display = ["ticket", "subject", "sender_type", "channel", "is_public", "created_at"]
     list_filter = ["sender_type", "channel", "is_public"]
     list_select_related = ["ticket"]
@@ -223,6 +234,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    ordering = ["-id"]  # the primary key index; no sort over millions of rows
     list_display = ["filename", "content_type", "size", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["filename", "=article__ticket__number"]
@@ -245,6 +257,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(TimeEntry)
 class TimeEntryAdmin(admin.ModelAdmin):
+    ordering = ["-id"]  # the primary key index; no sort over millions of rows
     list_display = ["ticket", "agent", "minutes", "note", "overage_accepted", "created_at"]
     list_filter = ["overage_accepted"]
     list_select_related = ["ticket", "agent"]
@@ -259,6 +272,7 @@ class TicketEventAdmin(admin.ModelAdmin):
     """Append-only history: readable here, written only by the ticket services."""
 
     list_display = ["ticket", "action", "from_value", "to_value", "actor", "created_at"]
+    ordering = ["-id"]
     list_filter = ["action"]
     list_select_related = ["ticket", "actor"]
     search_fields = ["=ticket__number"]
