@@ -21,7 +21,13 @@ TEMPLATE = "emails/portal_customer_update"
 def agent_recipients(ticket: Ticket) -> list[str]:
     """The owner; an unowned ticket's queue team members instead (active agents with email)."""
     owner = ticket.owner
-    if owner is not None and owner.is_active and owner.email:
+    # Checked at send time: an owner who left the queue's team (or was deactivated) may no
+    # longer see the ticket, so the team hears about it instead.
+    if (
+        owner is not None
+        and owner.email
+        and Ticket.objects.visible_to_agent(owner).filter(pk=ticket.pk).exists()
+    ):
         return [owner.email]
     members = (
         get_user_model()

@@ -3,7 +3,7 @@
 # headless on loopback for a bounded time. Prints throughput, p50/p95 and errors; exits non-zero
 # on any failed request or 5xx.
 #
-#   scripts/loadtest.sh                    # 60 s, 12 users
+#   scripts/loadtest.sh                    # 60 s, 10 users
 #   LOADTEST_TIME=30s LOADTEST_USERS=20 scripts/loadtest.sh
 #
 # Needs PostgreSQL at LOADTEST_DATABASE_URL (default: the local server, database
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
 RUN_TIME=${LOADTEST_TIME:-60s}
-USERS=${LOADTEST_USERS:-12}
+USERS=${LOADTEST_USERS:-10}
 SPAWN_RATE=${LOADTEST_SPAWN_RATE:-4}
 PORT=${LOADTEST_PORT:-8765}
 OUT=${LOADTEST_OUT:-$(mktemp -d)}
@@ -45,10 +45,10 @@ with psycopg.connect(admin, autocommit=True) as conn:
     conn.execute(f'CREATE DATABASE "{name}"')
 EOF
 "$PY" manage.py migrate --noinput -v 0
-"$PY" manage.py seed_demo --customers 8 --tickets 400 -v 0
+"$PY" manage.py seed_demo --customers 8 --tickets 400 >/dev/null
 
 echo "== load test: gunicorn on 127.0.0.1:$PORT"
-"$VENV/bin/gunicorn" helpdesk.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
+"$VENV/bin/gunicorn" helpdesk.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 2 \
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT

@@ -56,7 +56,7 @@ from .models import (
 
 User = get_user_model()
 
-DEMO_PASSWORD = "demo1234!"  # noqa: S105 - the documented demo password, printed on purpose
+DEMO_PASSWORD = "demo1234!"  # noqa: S105 - the documented demo password, printed on purpose  # nosec B105
 AGENT_DOMAIN = "helpdesk.example.com"  # e-mail domain of demo agents; `demo_reset` keys on it
 BATCH = 5000
 CUSTOMER_MANAGERS = "Customer managers"

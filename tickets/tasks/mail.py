@@ -80,7 +80,8 @@ def send_article_email(self, article_id: int) -> bool:
         if article is None or not article.message_id:
             return False
         customer_user = article.ticket.customer_user
-        if customer_user is None or not customer_user.email:
+        # Checked at send time: a contact deactivated since the reply was written gets nothing.
+        if customer_user is None or not customer_user.is_active or not customer_user.email:
             return False
         if TicketEvent.objects.filter(
             ticket_id=article.ticket_id, action=EMAIL_SENT, from_value=str(article.pk)
