@@ -48,7 +48,7 @@ EOF
 "$PY" manage.py seed_demo --customers 8 --tickets 400 >/dev/null
 
 echo "== load test: gunicorn on 127.0.0.1:$PORT"
-"$VENV/bin/gunicorn" helpdesk.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 2 \
+"$VENV/bin/gunicorn" helpdesk.wsgi:application --bind "127.0.0.1:$PORT" --workers 4 \
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
