@@ -127,7 +127,9 @@ STORAGES = {
 }
 # Uploads live outside the web root and are only served through permission-checked views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_URL = None
+# No URL serves this path: files go out only through permission-checked views. (None breaks
+# Django's live-server media handler.)
+MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -178,6 +180,8 @@ HELPDESK_REMINDER_WINDOW = env.int("HELPDESK_REMINDER_WINDOW", default=60)  # mi
 HELPDESK_AUTO_CLOSE_DAYS = env.int("HELPDESK_AUTO_CLOSE_DAYS", default=7)
 HELPDESK_MAX_ATTACHMENT_SIZE = env.int("HELPDESK_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
 HELPDESK_MAX_ATTACHMENTS = env.int("HELPDESK_MAX_ATTACHMENTS", default=10)
+# Absolute address of the site for links in emails, e.g. https://helpdesk.example.com
+HELPDESK_BASE_URL = env("HELPDESK_BASE_URL", default="")
 HELPDESK_PAGE_SIZES = (5, 10, 15, 20, 25, 50)
 HELPDESK_DEFAULT_PAGE_SIZE = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
