@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from customers.models import Customer
-from dashboards.benchmark import BUDGETS, Budget, Row, check, percentile
+from dashboards.benchmark import BUDGETS, Budget, Row, check, load_verdict, percentile
 from dashboards.widgets import CIC, CUIC
 from tests import factories
 from tickets.models import Ticket
@@ -87,6 +87,7 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert over == []
     assert data["load"]["reused"] is False
     assert data["load"]["seconds"] > 0
+    assert data["load"]["passed"] is None  # the load budget is for a million tickets
     assert set(data["machine"]) >= {"cpus", "database", "python", "load_average"}
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
@@ -112,6 +113,13 @@ def test_benchmark_rejects_too_few_customer_users():
         call_command("benchmark", "--customers", "50", "--customer-users", "60", "--runs", "1")
 
     assert Customer.objects.count() == 0
+
+
+def test_load_verdict_only_for_a_million_tickets():
+    assert load_verdict(599.0, 1_000_000) is True
+    assert load_verdict(601.0, 1_000_000) is False
+    assert load_verdict(10.0, 2000) is None
+    assert load_verdict(None, 1_000_000) is None
 
 
 def test_percentile_nearest_rank():
