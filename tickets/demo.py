@@ -25,7 +25,6 @@ from itertools import accumulate
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.core.management.color import no_style
 from django.db import connection, connections, models, transaction
 from django.db.models import Max
@@ -36,6 +35,7 @@ from django.utils import timezone
 from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from customers.models import NotificationEvent as Event
+from customers.services import customer_admin_group_ensure
 
 from .escalation import escalation_recompute
 from .models import (
@@ -59,7 +59,6 @@ User = get_user_model()
 DEMO_PASSWORD = "demo1234!"  # noqa: S105 - the documented demo password, printed on purpose  # nosec B105
 AGENT_DOMAIN = "helpdesk.example.com"  # e-mail domain of demo agents; `demo_reset` keys on it
 BATCH = 5000
-CUSTOMER_MANAGERS = "Customer managers"
 
 
 def _words(text: str) -> list[str]:
@@ -462,14 +461,7 @@ class DemoBuilder:
         prefs, _ = AgentPreferences.objects.get_or_create(user=self.agent)
         prefs.my_queues.set([self.queues["Service Desk"], self.queues["Workplace"]])
 
-        group, _ = Group.objects.get_or_create(name=CUSTOMER_MANAGERS)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="customers",
-                codename__in=["add_customer", "change_customer"],
-            )
-        )
-        self.agent.groups.add(group)
+        self.agent.groups.add(customer_admin_group_ensure())
 
     def _services(self) -> None:
         self.services: dict[str, Service] = {}

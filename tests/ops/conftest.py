@@ -8,16 +8,6 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from helpdesk.celery import app as celery_app
 
 
-@pytest.fixture(autouse=True)
-def _eager_tasks():
-    """Run tasks in-process even when CELERY_BROKER_URL is set (CI); the worker test opts out."""
-    old = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old
-
-
 class FlakyBackend(LocmemBackend):
     """Refuses the first `failures` messages with an SMTP error, then delivers like locmem."""
 

@@ -6,12 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Real hashing costs about a second per factory user on a busy machine.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def catalogue(portal_user):
     """An active contract of the portal user's customer offering one service with two
@@ -30,23 +24,3 @@ def upload(name="report.txt", content=b"hello world", content_type="text/plain")
 def login(client, customer_user):
     client.force_login(customer_user.user)
     return client
-
-
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """Work-around: with `MEDIA_URL = None` (settings), Django's live server media handler
-    parses None into bytes and every request fails with a TypeError. Give the handler a path
-    while the server starts; nothing is ever served from it (files go through views)."""
-    from django.conf import settings
-
-    original = settings.MEDIA_URL
-    settings.MEDIA_URL = "/_no_media/"
-    restore = lambda: setattr(settings, "MEDIA_URL", original)  # noqa: E731 - tiny callback
-    yield restore
-    restore()
-
-
-@pytest.fixture(scope="session")
-def live_server(_live_server_media_url, live_server):
-    _live_server_media_url()  # the handler has read it; the rest of the session sees None
-    return live_server
