@@ -79,8 +79,7 @@ def test_every_download_is_an_attachment_with_nosniff(
         url = reverse("portal:attachment", args=[attachment.pk])
 
     response = client.get(url)
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = b"".join(response.streaming_content)  # read to the end: closes the file
 
     assert response.status_code == 200
     assert body == b"<script>alert(1)</script>"
