@@ -18,6 +18,12 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
 
+class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
+    def get_queryset(self):
+        # `__str__` shows the parent; every select of services would otherwise query per row.
+        return super().get_queryset().select_related("parent")
+
+
 class Service(TimeStamped):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -31,7 +37,7 @@ class Service(TimeStamped):
     )
     is_active = models.BooleanField(default=True)
 
-    objects = ServiceQuerySet.as_manager()
+    objects = ServiceManager()
 
     class Meta:
         ordering = ["name"]

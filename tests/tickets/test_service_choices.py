@@ -1,0 +1,38 @@
+"""Service choices show "Parent › Child": the page must not query once per sub-service."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("children", [1, 12])
+def test_ticket_search_queries_do_not_grow_with_sub_services(
+    agent_client, queue, children, django_assert_num_queries
+):
+    parent = factories.ServiceFactory(name="Workplace")
+    for _ in range(children):
+        factories.ServiceFactory(parent=parent)
+    factories.TicketFactory(queue=queue)
+
+    with django_assert_num_queries(8):
+        response = agent_client.get(reverse("tickets:list"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("children", [1, 12])
+def test_ticket_zoom_queries_do_not_grow_with_sub_services(
+    agent_client, queue, children, django_assert_num_queries
+):
+    parent = factories.ServiceFactory(name="Workplace")
+    for _ in range(children):
+        factories.ServiceFactory(parent=parent)
+    ticket = factories.TicketFactory(queue=queue)
+
+    with django_assert_num_queries(16):
+        response = agent_client.get(reverse("tickets:detail", args=[ticket.number]))
+
+    assert response.status_code == 200
