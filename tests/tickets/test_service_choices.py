@@ -32,7 +32,7 @@ def test_ticket_zoom_queries_do_not_grow_with_sub_services(
         factories.ServiceFactory(parent=parent)
     ticket = factories.TicketFactory(queue=queue)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = agent_client.get(reverse("tickets:detail", args=[ticket.number]))
 
     assert response.status_code == 200
