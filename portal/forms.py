@@ -5,49 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.conf import settings
 
 from contracts.models import Service
+from tickets.forms import MultipleFileField
 from tickets.models import Impact, Satisfaction, Urgency
-from tickets.services import attachments_check
 
 from .selectors import allowed_services
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero or more uploads under one name (`attachments`)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-def attachments_field() -> MultipleFileField:
-    size_mb = settings.HELPDESK_MAX_ATTACHMENT_SIZE // (1024 * 1024)
-    return MultipleFileField(
-        label="Attachments",
-        help_text=f"Up to {settings.HELPDESK_MAX_ATTACHMENTS} files, {size_mb} MB each.",
-    )
-
-
-class AttachmentsMixin:
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        problems = attachments_check(files)
-        if problems:
-            raise forms.ValidationError(problems)
-        return files
-
 
 # --- new request wizard ----------------------------------------------------------------------
 
@@ -71,7 +34,7 @@ class ServiceStepForm(forms.Form):
         return data
 
 
-class NewRequestForm(AttachmentsMixin, ServiceStepForm):
+class NewRequestForm(ServiceStepForm):
     title = forms.CharField(max_length=255, label="Title")
     description = forms.CharField(
         label="Short description",
@@ -84,7 +47,7 @@ class NewRequestForm(AttachmentsMixin, ServiceStepForm):
     urgency = forms.TypedChoiceField(
         choices=Urgency.choices, coerce=int, label="How urgent is it?", initial=Urgency.MEDIUM
     )
-    attachments = attachments_field()
+    attachments = MultipleFileField()
     key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     field_order = ["title", "description", "impact", "urgency", "attachments"]
@@ -118,13 +81,13 @@ class NewRequestForm(AttachmentsMixin, ServiceStepForm):
 # --- request actions -------------------------------------------------------------------------
 
 
-class UpdateForm(AttachmentsMixin, forms.Form):
+class UpdateForm(forms.Form):
     comment = forms.CharField(
         label="Update the request",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Add information or a question…"}),
         error_messages={"required": "Please write what you want to add."},
     )
-    attachments = attachments_field()
+    attachments = MultipleFileField()
 
     def clean_comment(self):
         comment = self.cleaned_data["comment"].strip()

@@ -30,8 +30,13 @@ class MultipleFileField(forms.FileField):
     """Several uploads under one name (`attachments`), checked against the size/count limits."""
 
     def __init__(self, *args, **kwargs):
+        size_mb = settings.HELPDESK_MAX_ATTACHMENT_SIZE // (1024 * 1024)
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault(
+            "help_text", f"Up to {settings.HELPDESK_MAX_ATTACHMENTS} files, {size_mb} MB each."
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
