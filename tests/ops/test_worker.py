@@ -27,8 +27,7 @@ from tickets.tasks import send_reminders
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
-    # serialized_rollback: the reference data of the data migrations survives the flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 WAIT = 30  # seconds, the most any step may take
 
