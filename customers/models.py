@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
@@ -16,8 +17,17 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+# Customer IDs appear in URLs: no slashes, backslashes or control characters.
+customer_id_validator = RegexValidator(
+    r"^[^/\\\x00-\x1f\x7f]+$",
+    "Use letters, digits, spaces and punctuation other than / and \\.",
+)
+
+
 class Customer(TimeStamped):
-    customer_id = models.CharField("customer ID", max_length=50, unique=True)
+    customer_id = models.CharField(
+        "customer ID", max_length=50, unique=True, validators=[customer_id_validator]
+    )
     name = models.CharField(max_length=200)
     street = models.CharField(max_length=200, blank=True)
     zip = models.CharField("ZIP", max_length=20, blank=True)

@@ -218,3 +218,16 @@ def test_navbar_links_customers_list(client):
     response = client.get(reverse("customers:list"))
 
     assert f'href="{reverse("customers:list")}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("customer_id", ["a/b", "a\\b", "bell\x07"])
+def test_customer_create_refuses_ids_that_cannot_be_in_urls(client, customer_id):
+    client.force_login(customer_admin())
+
+    response = client.post(reverse("customers:create"), {"customer_id": customer_id, "name": "X"})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "customer_id": ["Use letters, digits, spaces and punctuation other than / and \\."]
+    }
+    assert Customer.objects.count() == 0
