@@ -53,8 +53,10 @@ def _is_transactional(request) -> bool:
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the database after each test, taking the data migration's
-    catalogue (states, priorities, default queue, the customer administrators group) with it;
-    put it back, idempotently, before each such test."""
+    catalogue (states, priorities, default queue, the customer administrators group) with it.
+    Ours all use `serialized_rollback=True` (it must be all or none: a plain flush re-creates
+    content types that a later serialized restore inserts again); this puts the catalogue
+    back, idempotently, for any transactional test that does not."""
     if not _is_transactional(request):
         return
     request.getfixturevalue("transactional_db")

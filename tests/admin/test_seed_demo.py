@@ -175,7 +175,7 @@ def test_seed_demo_rejects_bad_sizes():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_demo_parallel_workers_give_the_same_data():
     call_command("seed_demo", tickets=500, seed=1, workers=2, stdout=StringIO())
     parallel = snapshot()

@@ -17,7 +17,7 @@ from tests.contracts.helpers import contract_ticket, hour_contract
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

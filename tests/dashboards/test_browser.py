@@ -14,7 +14,7 @@ from tests.conftest import SCREENSHOTS, login_in_browser
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

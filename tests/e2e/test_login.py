@@ -11,7 +11,7 @@ from tests.conftest import login_in_browser
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_login_agent_and_portal_user_land_on_their_home_pages(page, screenshot):
     queue = factories.QueueFactory(name="Service Desk Berlin")
     agent = factories.AgentFactory(first_name="Alex", last_name="Agent")

@@ -14,7 +14,7 @@ from tickets.tasks.periodic import escalation_notify, reminder_notify
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -27,7 +27,7 @@ from tickets.tasks import send_reminders
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 WAIT = 30  # seconds, the most any step may take
 

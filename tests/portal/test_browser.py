@@ -13,7 +13,7 @@ from tickets.services import article_add, ticket_set_state
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 PHONE = {"width": 390, "height": 844}

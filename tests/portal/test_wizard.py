@@ -374,7 +374,7 @@ def test_new_agent_is_sent_to_agent_side(agent_client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_new_concurrent_double_submit_creates_one_ticket():
     import threading
 

@@ -24,7 +24,7 @@ def test_ticket_number_is_the_day_and_a_daily_counter():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_ticket_creation_gets_unique_numbers():
     queue = factories.QueueFactory()
     customer_user = factories.CustomerUserFactory()
