@@ -10,7 +10,10 @@ from tests import factories
 from tests.conftest import login_in_browser
 from tests.customers.helpers import customer_admin
 
+# PostgreSQL only: on in-memory SQLite the live server and the test share one connection across
+# threads, and this write-heavy flow intermittently saw stale rows there (CI, 2026-11-23).
 pytestmark = [
+    pytest.mark.postgres,
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
