@@ -26,9 +26,11 @@
       toggleHours(form);
     });
     if (root.matches && root.matches("form[data-form=contract]")) toggleHours(root);
-    // Focus the first input of a row that just turned into inputs.
+    // Focus the first input of a row that just turned into inputs, unless the user is already
+    // typing in it: htmx loads after the settle delay, and stealing focus then sends the next
+    // keystrokes into the wrong field.
     var editing = root.matches && root.matches("tr[data-editing]") ? root : null;
-    if (editing) {
+    if (editing && !editing.contains(document.activeElement)) {
       var input = editing.querySelector("input");
       if (input) input.focus();
     }

@@ -70,11 +70,14 @@ def test_contacts_add_edit_deactivate_and_contract(page, screenshot):
     editing.locator("input[name=last_name]").fill("Archer")
     screenshot("customers_contact_inline_edit")
     editing.locator('[data-action="save"]').click()
-    expect(page.locator('tr[data-contact="alice"]:not([data-editing])')).to_contain_text("Archer")
+    saved = page.locator('tr[data-contact="alice"]:not([data-editing]) td')
+    expect(saved.nth(0)).to_have_text("Alice")
+    expect(saved.nth(1)).to_have_text("Archer")
     # persisted: a fresh load of the tab shows the new name (read through the server, which
     # owns the shared in-memory SQLite connection while it serves the page)
     _open(page, "customers:contacts", "ACME")
-    expect(page.locator('tr[data-contact="alice"]')).to_contain_text("Archer")
+    expect(page.locator('tr[data-contact="alice"] td').nth(0)).to_have_text("Alice")
+    expect(page.locator('tr[data-contact="alice"] td').nth(1)).to_have_text("Archer")
 
     # deactivate through the confirmation modal
     page.locator('[data-contact="bob"] [data-action="deactivate"]').click()
