@@ -34,6 +34,19 @@ def snapshot():
         "customer_users": list(
             CustomerUser.objects.order_by("login").values_list("login", "customer__customer_id")
         ),
+        # Children are written by COPY on PostgreSQL: compare them too.
+        "articles": list(
+            Article.objects.order_by(
+                "ticket__number", "sender_type", "subject", "body"
+            ).values_list(
+                "ticket__number", "sender_type", "channel", "is_public", "subject", "body"
+            )
+        ),
+        "time_entries": list(
+            TimeEntry.objects.order_by(
+                "ticket__number", "minutes", "note", "agent__username"
+            ).values_list("ticket__number", "minutes", "note", "agent__username")
+        ),
         "contracts": list(
             Contract.objects.order_by("customer__customer_id", "description").values_list(
                 "customer__customer_id", "description", "contract_hours"
