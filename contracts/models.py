@@ -67,6 +67,21 @@ class SLA(TimeStamped):
         return self.name
 
 
+def minutes_recounted():
+    """`SUM(minutes)` of the time entries of the contract's tickets, as a subquery per
+    contract (0 without any)."""
+    from tickets.models import TimeEntry
+
+    total = (
+        TimeEntry.objects.filter(ticket__contract=models.OuterRef("pk"))
+        .order_by()
+        .values("ticket__contract")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    return Coalesce(models.Subquery(total), 0)
+
+
 class ContractQuerySet(models.QuerySet):
     def active(self, today=None):
         """Active and running today (start/end dates inclusive, open ends allowed)."""
@@ -75,9 +90,12 @@ class ContractQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
 
-    def with_hours_used(self):
-        minutes = Coalesce(Sum("tickets__time_entries__minutes"), 0)
-        return self.annotate(minutes_used=minutes)
+    def with_minutes_recounted(self):
+        """The hours-used rule itself (DESIGN §4): the minutes of the time entries of the
+        contract's tickets, summed now as `minutes_recounted`. Reads every entry of every
+        ticket on the contract, so only the services that (re)store `Contract.minutes_used`
+        and the tests that prove the stored total equal to it use it."""
+        return self.annotate(minutes_recounted=minutes_recounted())
 
 
 class Contract(TimeStamped):
@@ -120,6 +138,10 @@ class Contract(TimeStamped):
         verbose_name="SLA",
     )
     is_active = models.BooleanField(default=True)
+    # The running total behind `hours_used`: minutes of the time entries of the contract's
+    # tickets (DESIGN §4), kept by `contracts.services` in the transaction that books, moves or
+    # removes time, under the contract's row lock. Nothing else writes it (see `save`).
+    minutes_used = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ContractQuerySet.as_manager()
 
@@ -177,15 +199,21 @@ class Contract(TimeStamped):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def minutes_used_total(self) -> int:
-        if hasattr(self, "minutes_used"):
-            return self.minutes_used
-        return self.tickets.aggregate(m=Coalesce(Sum("time_entries__minutes"), 0))["m"]
+    def save(self, *args, **kwargs):
+        # An edit (form, admin) saves the instance it loaded earlier: never write its copy of
+        # the running total back over minutes booked since. Only `contracts.services` writes
+        # `minutes_used`, with an UPDATE under the row lock.
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "minutes_used"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def hours_used(self) -> Decimal:
-        return (Decimal(self.minutes_used_total) / 60).quantize(Decimal("0.01"))
+        return (Decimal(self.minutes_used) / 60).quantize(Decimal("0.01"))
 
     @property
     def hours_remaining(self) -> Decimal | None:

@@ -3,7 +3,10 @@ notice, each once per hour limit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 
 from customers.models import Customer
 
@@ -40,15 +43,82 @@ def contract_save(
     return contract
 
 
+# --- hours used: the stored running total ----------------------------------------------------
+#
+# `Contract.minutes_used` = SUM(minutes) of the time entries of the contract's tickets
+# (DESIGN §4; the rule itself is `ContractQuerySet.with_minutes_recounted`). Every path that
+# changes that sum changes the total in the same transaction, holding the contract's row lock
+# (taken after the ticket's, the order every path uses):
+#
+# - booking time: `tickets.services.ticket_add_time` -> `contract_minutes_add`;
+# - a ticket moving to another contract (or off / onto one): `tickets.services.ticket_update`
+#   and the ticket admin -> `contract_ticket_moved`;
+# - a ticket created with a contract has no time entries yet: nothing to add;
+# - admin edits and deletes of time entries and tickets -> `contracts_recount` (the rule,
+#   summed again for the contracts concerned); time entries cannot be added in the admin;
+# - bulk loads (demo data) -> `contracts_recount`.
+
+
+def _lock(contract_ids: Iterable[int | None]) -> list[int]:
+    """Lock the contracts' rows in primary key order (no deadlock between two movers)."""
+    ids = sorted({pk for pk in contract_ids if pk is not None})
+    if ids:
+        list(Contract.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+    return ids
+
+
+def contract_minutes_add(*, contract: Contract, minutes: int) -> None:
+    """Add booked minutes to the contract's total. The caller holds the contract's row lock
+    (`select_for_update`) and created the time entry in this transaction; `contract` is
+    updated in memory too."""
+    Contract.objects.filter(pk=contract.pk).update(minutes_used=F("minutes_used") + minutes)
+    contract.minutes_used += minutes
+
+
+def contract_ticket_moved(*, ticket, old_contract_id: int | None, new_contract_id: int | None):
+    """The ticket's time now counts for `new_contract_id` instead of `old_contract_id`. Call it
+    in the transaction that changes `ticket.contract`, with the ticket's row locked."""
+    if old_contract_id == new_contract_id:
+        return
+    _lock([old_contract_id, new_contract_id])
+    minutes = ticket.time_entries.aggregate(m=Sum("minutes"))["m"] or 0
+    if not minutes:
+        return
+    if old_contract_id is not None:
+        Contract.objects.filter(pk=old_contract_id).update(minutes_used=F("minutes_used") - minutes)
+    if new_contract_id is not None:
+        Contract.objects.filter(pk=new_contract_id).update(minutes_used=F("minutes_used") + minutes)
+
+
+def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
+    """Store the rule's sum again for these contracts (every contract with `None`), after
+    admin edits and deletes of time entries or tickets and after bulk loads; returns how many
+    totals changed."""
+    with transaction.atomic():
+        if contract_ids is None:
+            contracts = Contract.objects.select_for_update().order_by("pk")
+            list(contracts.values_list("pk"))  # lock every row, in key order
+        else:
+            contracts = Contract.objects.filter(pk__in=_lock(contract_ids))
+        changed = [
+            Contract(pk=pk, minutes_used=total)
+            for pk, total, stored in contracts.with_minutes_recounted()
+            .order_by()
+            .values_list("pk", "minutes_recounted", "minutes_used")
+            if total != stored
+        ]
+        Contract.objects.bulk_update(changed, ["minutes_used"], batch_size=500)
+    return len(changed)
+
+
 def contract_hours_check(*, contract: Contract) -> list[ContractNotification]:
     """Record the notices the contract's hours now call for and send them after commit.
 
     Call it inside the transaction that booked the time, with the contract row locked
-    (`select_for_update`), so concurrent bookings see each other's minutes. The unique
-    (contract, kind, key) row makes each notice exactly-once; the key is the hour limit the
-    notice was sent for, so raising the limit re-arms both notices.
+    (`select_for_update`) and its `minutes_used` current, so concurrent bookings see each
+    other's minutes. The unique (contract, kind, key) row makes each notice exactly-once; the
+    key is the hour limit the notice was sent for, so raising the limit re-arms both notices.
     """
-    contract = Contract.objects.with_hours_used().get(pk=contract.pk)
     if not contract.has_hour_restriction or not contract.contract_hours:
         return []
     used = contract.hours_used

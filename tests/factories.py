@@ -268,12 +268,30 @@ class AttachmentFactory(DjangoModelFactory):
 
 
 class TimeEntryFactory(DjangoModelFactory):
+    """Time as booked: the ticket's contract's stored hours used grows by the minutes."""
+
     class Meta:
         model = TimeEntry
 
     ticket = factory.SubFactory(TicketFactory)
     agent = factory.SubFactory(AgentFactory)
     minutes = 30
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from django.db import transaction
+
+        from contracts.services import contract_minutes_add
+
+        with transaction.atomic():
+            entry = super()._create(model_class, *args, **kwargs)
+            contract_id = Ticket.objects.filter(pk=entry.ticket_id).values_list(
+                "contract_id", flat=True
+            )[0]
+            if contract_id:
+                contract = Contract.objects.select_for_update().get(pk=contract_id)
+                contract_minutes_add(contract=contract, minutes=entry.minutes)
+        return entry
 
 
 class TicketEventFactory(DjangoModelFactory):

@@ -6,8 +6,11 @@ ticket search matches the number exactly and the title as a substring.
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
+
+from contracts.services import contract_ticket_moved, contracts_recount
 
 from .models import (
     AgentPreferences,
@@ -166,6 +169,39 @@ class TicketAdmin(admin.ModelAdmin):
     show_full_result_count = False
     inlines = [ArticleInline, TimeEntryInline]
 
+    # Contract hours used is a stored total (contracts.services): a ticket moving to another
+    # contract takes its booked minutes along; deleting tickets recounts their contracts.
+    # Ticket row locks first, then contracts, like the ticket services.
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            old_contract_id = None
+            if change:
+                old_contract_id = (
+                    Ticket.objects.select_for_update()
+                    .values_list("contract_id", flat=True)
+                    .get(pk=obj.pk)
+                )
+            super().save_model(request, obj, form, change)
+            if change:
+                contract_ticket_moved(
+                    ticket=obj, old_contract_id=old_contract_id, new_contract_id=obj.contract_id
+                )
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Ticket.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            contract_ids = set(
+                Ticket.objects.select_for_update()
+                .filter(pk__in=queryset.values("pk"))
+                .order_by("pk")
+                .values_list("contract_id", flat=True)
+            )
+            super().delete_queryset(request, queryset)
+            contracts_recount(contract_ids - {None})
+
     def get_search_results(self, request, queryset, search_term):
         # A number goes straight to the unique index; the admin's own search would OR it with
         # a title substring scan over every ticket.
@@ -265,6 +301,40 @@ class TimeEntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["ticket"]
     autocomplete_fields = ["agent", "overage_accepted_by"]
     show_full_result_count = False
+
+    # Time is booked on the ticket (the contract's hour limit applies there), so there is no
+    # "add" here. Corrections and deletes recount the contract hours used of the tickets'
+    # contracts (before and after) in the same transaction, ticket rows locked first.
+
+    def has_add_permission(self, request):
+        return False
+
+    def _locked_contracts(self, ticket_ids) -> set:
+        return set(
+            Ticket.objects.select_for_update()
+            .filter(pk__in=ticket_ids)
+            .order_by("pk")
+            .values_list("contract_id", flat=True)
+        ) - {None}
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            ticket_ids = {obj.ticket_id}
+            if change:  # the entry may have moved to another ticket
+                old = TimeEntry.objects.filter(pk=obj.pk).values_list("ticket_id", flat=True)
+                ticket_ids.update(old)
+            contract_ids = self._locked_contracts(ticket_ids)
+            super().save_model(request, obj, form, change)
+            contracts_recount(contract_ids)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, TimeEntry.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            contract_ids = self._locked_contracts(queryset.values("ticket_id"))
+            super().delete_queryset(request, queryset)
+            contracts_recount(contract_ids)
 
 
 @admin.register(TicketEvent)

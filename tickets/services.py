@@ -358,6 +358,7 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
         .get(pk=ticket.pk)
     )
     changed = []
+    old_contract_id = ticket.contract_id
     for field, value in changes.items():
         old = getattr(ticket, field)
         if old == value:
@@ -370,6 +371,13 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
             escalation_recompute(ticket, now)
             changed += ESCALATION_FIELDS
         ticket.save(update_fields=[*changed, "updated_at"])
+    if "contract" in changed:
+        from contracts.services import contract_ticket_moved
+
+        # The ticket's booked minutes now count for the new contract (ticket row locked).
+        contract_ticket_moved(
+            ticket=ticket, old_contract_id=old_contract_id, new_contract_id=ticket.contract_id
+        )
     return ticket
 
 
@@ -389,9 +397,16 @@ def ticket_add_time(
     """
     if minutes is None or minutes <= 0:
         raise TicketError("Minutes must be greater than 0.")
+    # Lock the ticket, then its contract (the order of every path that moves contract
+    # minutes): the contract read under the lock is the one the entry counts for.
+    contract_id = (
+        Ticket.objects.select_for_update(of=("self",))
+        .values_list("contract_id", flat=True)
+        .get(pk=ticket.pk)
+    )
     contract = None
-    if ticket.contract_id:
-        contract = Contract.objects.select_for_update().get(pk=ticket.contract_id)
+    if contract_id:
+        contract = Contract.objects.select_for_update().get(pk=contract_id)
     overage = bool(contract and contract.limit_reached)
     if overage and not accept_overage:
         raise OverageRequired(contract)
@@ -406,8 +421,9 @@ def ticket_add_time(
     )
     _event(ticket, by, "time", to_value=f"{minutes} min")
     if contract is not None:
-        from contracts.services import contract_hours_check
+        from contracts.services import contract_hours_check, contract_minutes_add
 
+        contract_minutes_add(contract=contract, minutes=minutes)
         contract_hours_check(contract=contract)
     return entry
 

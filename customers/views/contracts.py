@@ -21,7 +21,6 @@ def get_contract(customer: Customer, pk: int) -> Contract:
 def _tab(request, customer, message=None):
     contracts = (
         Contract.objects.filter(customer=customer)
-        .with_hours_used()
         .select_related("customer_contact", "support_contact", "support_manager", "sla")
         .order_by("-is_active", "-start_date", "description")
     )

@@ -184,10 +184,8 @@ def send_contract_ticket_closed(self, ticket_id: int, closed_at: str) -> bool:
         notice = ContractNotification.objects.select_for_update().get(pk=notice.pk)
         if notice.sent_at is not None:
             return False
-        contract = (
-            Contract.objects.with_hours_used()
-            .select_related("customer", "customer_contact")
-            .get(pk=ticket.contract_id)
+        contract = Contract.objects.select_related("customer", "customer_contact").get(
+            pk=ticket.contract_id
         )
         minutes = ticket.time_entries.aggregate(m=Coalesce(Sum("minutes"), 0))["m"]
         contact = contract.customer_contact

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--customer", metavar="CUSTOMER_ID", help="only this customer")
 
     def handle(self, *args, **options):
-        contracts = Contract.objects.with_hours_used().select_related("customer")
+        contracts = Contract.objects.select_related("customer")
         if options["active"]:
             contracts = contracts.active()
         if options["customer"]:
