@@ -197,3 +197,27 @@ def test_search_query_count_does_not_grow(agent_client, queue, size, django_asse
         )
 
     assert len(rows(response)) == min(size, 25)
+
+
+def test_search_counts_at_most_the_cap_and_says_so(agent_client, queue, settings):
+    settings.LIST_COUNT_CAP = 3
+    factories.TicketFactory.create_batch(5, queue=queue)
+
+    response = search(agent_client)
+    html = response.content.decode()
+
+    assert 'data-total="3+"' in html
+    assert "More than 3 tickets" in html
+    # Pages end where counting stopped (the cap and the one row that proved "more").
+    assert len(rows(response)) == 4
+
+
+def test_search_below_the_cap_shows_the_exact_total(agent_client, queue, settings):
+    settings.LIST_COUNT_CAP = 3
+    factories.TicketFactory.create_batch(3, queue=queue)
+
+    html = search(agent_client).content.decode()
+
+    assert 'data-total="3"' in html
+    assert "3 tickets" in html
+    assert "More than" not in html

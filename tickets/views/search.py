@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from helpdesk.auth import agent_required
+from helpdesk.pagination import CappedPaginator
 
 from ..filters import TicketFilter
 from ..selectors import tickets_for_agent
@@ -42,7 +42,7 @@ def ticket_list(request):
     order = ""
     if ticket_filter.is_bound and ticket_filter.is_valid():
         order = (ticket_filter.form.cleaned_data.get("o") or [""])[0]
-    paginator = Paginator(ticket_filter.qs, PAGE_SIZE)
+    paginator = CappedPaginator(ticket_filter.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": ticket_filter,

@@ -16,7 +16,7 @@ def zoom_context(request, ticket, **forms) -> dict:
     """Everything the zoom shows, in a fixed number of queries; `forms` replace the blank ones."""
     contract = None
     if ticket.contract_id:
-        contract = Contract.objects.with_hours_used().filter(pk=ticket.contract_id).first()
+        contract = Contract.objects.filter(pk=ticket.contract_id).first()
     minutes = ticket.time_entries.aggregate(total=Coalesce(Sum("minutes"), 0))["total"]
     pending = timezone.localtime(ticket.pending_until) if ticket.pending_until else None
     context = {

@@ -1,0 +1,36 @@
+"""Paginators whose total is not a plain `COUNT(*)` of the page's queryset."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` matches: `COUNT(*)` over a million visible tickets costs more than
+    the page itself, and nobody pages past the first few hundred rows. Beyond the cap
+    (`LIST_COUNT_CAP`) the total shows as "more than" it and the last page is the one at it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = settings.LIST_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose total comes from `total()`, a count written so an index answers it
+    (`portal.selectors.portal_count`), while the pages come from `object_list`."""
+
+    def __init__(self, object_list, per_page, total):
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self._total()
