@@ -11,8 +11,8 @@ on both sides, so it behaves the same on PostgreSQL and SQLite.
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Lookup, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Count, F, Lookup, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, Concat
 
 from customers.models import Customer, CustomerUser
 
@@ -64,33 +64,56 @@ def is_searchable(query: str) -> bool:
     return len(query.strip()) >= MIN_LENGTH
 
 
-def _search(qs: QuerySet, query: str, fields: list) -> SearchResult:
+def _unindexed(name: str):
+    """The column as an expression that sorts the same but matches no index.
+
+    The typed-terms query counts every match (`COUNT(*) OVER ()`), yet PostgreSQL costs
+    `LIMIT 20` as if it could stop early and walks the name-order index of `**` instead of the
+    trigram indexes, filtering every row (measured 15x slower)."""
+    return Cast(Concat(F(name), Value("")), output_field=CharField())
+
+
+def _search(qs: QuerySet, query: str, fields: list, order: list[str]) -> SearchResult:
+    """The hits are the first `RESULT_LIMIT` rows of `qs` in `order`.
+
+    `**` counts and reads the first rows in order (an index in that order serves both).
+    Typed terms find their matches once: the first ids in order with the total as a window
+    count (`COUNT(*) OVER ()`, no second scan of the matches), then those rows with their
+    relations. Either way two queries.
+    """
     query = query.strip()
     if not is_searchable(query):
         return SearchResult(too_short=True, total=0, hits=[])
-    if query != LIST_ALL:
-        qs = qs.filter(_terms_filter(query, fields))
-    total = qs.count()
-    hits = list(qs[:RESULT_LIMIT]) if total else []
-    return SearchResult(too_short=False, total=total, hits=hits)
+    if query == LIST_ALL:
+        qs = qs.order_by(*order)
+        total = qs.count()
+        hits = list(qs[:RESULT_LIMIT]) if total else []
+        return SearchResult(too_short=False, total=total, hits=hits)
+    first = list(
+        qs.filter(_terms_filter(query, fields))
+        .order_by(*(_unindexed(name) for name in order), "pk")
+        .annotate(search_total=Window(Count("pk")))
+        .values_list("pk", "search_total")[:RESULT_LIMIT]
+    )
+    if not first:
+        return SearchResult(too_short=False, total=0, hits=[])
+    by_pk = {obj.pk: obj for obj in qs.filter(pk__in=[pk for pk, _ in first])}
+    hits = [by_pk[pk] for pk, _ in first if pk in by_pk]
+    return SearchResult(too_short=False, total=first[0][1], hits=hits)
 
 
 def search_customers(query: str) -> SearchResult:
     """Active customers by customer ID or name."""
-    qs = Customer.objects.active().order_by("customer_id")
-    return _search(qs, query, [F("customer_id"), F("name")])
+    qs = Customer.objects.active()
+    return _search(qs, query, [F("customer_id"), F("name")], ["customer_id"])
 
 
 def search_customer_users(query: str) -> SearchResult:
     """Active customer users by login, first, last or full name, or email."""
     full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
-    qs = (
-        CustomerUser.objects.active()
-        .select_related("customer")
-        .order_by("last_name", "first_name", "login")
-    )
+    qs = CustomerUser.objects.active().select_related("customer")
     fields = [F("login"), F("first_name"), F("last_name"), full_name, F("email")]
-    return _search(qs, query, fields)
+    return _search(qs, query, fields, ["last_name", "first_name", "login"])
 
 
 __all__ = [

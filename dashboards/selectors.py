@@ -13,12 +13,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer, CustomerUser
-from tickets.models import Ticket
-from tickets.querysets import TicketRules
+from tickets.models import Ticket, TicketState
+from tickets.querysets import COMPLETED, INCOMPLETE, TicketRules
 
 from .models import DashboardPreference
 
@@ -143,13 +154,45 @@ class Tab:
     active: bool
 
 
+# Columns a ticket widget row shows (templates/dashboards/widgets.html#tickets); the CUIC also
+# names the customer user and customer of a colleague's ticket.
+ROW_RELATED = ("state", "queue", "priority", "owner")
+ROW_FIELDS = (
+    "number",
+    "title",
+    "is_locked",
+    "created_at",
+    "pending_until",
+    "escalation_due",
+    "customer_id",
+    "customer_user_id",
+    "state__label",
+    "state__state_type",
+    "queue__name",
+    "priority__name",
+    "priority__level",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+CUIC_ROW_RELATED = ("customer", "customer_user")
+CUIC_ROW_FIELDS = ("customer__customer_id", "customer_user__first_name", "customer_user__last_name")
+
+
+def _count(q: Q) -> Count:
+    return Count("id", filter=q) if q else Count("id")
+
+
 def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
     """Rows and tab counts of a ticket widget (Reminder, Escalated, New, Open).
 
     `select(queryset, now)` applies the widget's rule and order. CIC: the customer's tickets.
     CUIC: the user's accessible tickets with a second tab row (assigned / accessible); the
     counts of one row are taken within the active tab of the other row, so both rows combine.
-    Two queries: one aggregate for every tab count, one for the page of rows.
+    Two queries: one for every tab count, one for the page of rows.
+
+    The CUIC counts the two disjoint parts of "accessible" (`TicketRules.accessible_parts`)
+    separately in one `UNION ALL` and adds them up, so each part reads one covering index.
     """
     agent = ctx.agent
     filters = {
@@ -159,25 +202,43 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
     }
     current_filter = ctx.filter or ctx.widget.default_filter
     visible = ctx.visible_tickets()
+    related, fields = ROW_RELATED, ROW_FIELDS
     if ctx.customer_user is not None:
-        scopes = {
-            "assigned": TicketRules.assigned_to(ctx.customer_user),
-            "accessible": TicketRules.accessible_for(ctx.customer_user),
-        }
+        # Within the accessible tickets, "accessible" is every ticket.
+        scopes = {"assigned": TicketRules.assigned_to(ctx.customer_user), "accessible": Q()}
         current_scope = ctx.scope or DEFAULT_SCOPE
-        base = visible.accessible_for(ctx.customer_user)
         rules = {key: scopes[current_scope] & q for key, q in filters.items()}
         rules.update({key: filters[current_filter] & q for key, q in scopes.items()})
+        names = [key.replace("-", "_") for key in rules]
+        aggregates = {name: _count(q) for name, q in zip(names, rules.values(), strict=True)}
+        parts = [
+            select(visible.filter(part), ctx.now)
+            .order_by()
+            .values(_one=Value(1))
+            .annotate(**aggregates)
+            .values(*names)
+            for part in TicketRules.accessible_parts(ctx.customer_user)
+        ]
+        sums = dict.fromkeys(names, 0)
+        for row in parts[0].union(*parts[1:], all=True):
+            for name in names:
+                sums[name] += row[name]
+        counts = {key: sums[name] for key, name in zip(rules, names, strict=True)}
+        if current_scope == "assigned":
+            base = visible.assigned_to(ctx.customer_user)
+        else:
+            base = visible.accessible_for(ctx.customer_user)
+        selected = select(base, ctx.now)
+        related, fields = related + CUIC_ROW_RELATED, fields + CUIC_ROW_FIELDS
     else:
         scopes = {}
         current_scope = ""
-        base = visible.of_customer(ctx.customer)
         rules = dict(filters)
-    selected = select(base, ctx.now)
-    counts = selected.counts(**{key.replace("-", "_"): q for key, q in rules.items()})
-    counts = {key: counts[key.replace("-", "_")] for key in rules}
+        selected = select(visible.of_customer(ctx.customer), ctx.now)
+        counts = selected.counts(**{key.replace("-", "_"): q for key, q in rules.items()})
+        counts = {key: counts[key.replace("-", "_")] for key in rules}
 
-    rows = selected.filter(rules[current_filter]).for_list()
+    rows = selected.filter(filters[current_filter]).select_related(*related).only(*fields)
     page = _paginate(rows, page_size=ctx.page_size, page=ctx.page, count=counts[current_filter])
     return {
         "tabs": [
@@ -212,73 +273,97 @@ def select_open(qs, now):
 # --- customer widgets -----------------------------------------------------------------------
 
 
-def _ticket_counts(ctx: WidgetContext) -> dict[str, Count]:
-    """Open (incomplete) and Closed (completed) counts over a `tickets` relation, limited to
-    the tickets the agent may see; used as annotations in one grouped query. The rules apply
-    to the joined rows (not `tickets__in=<every visible ticket>`), so PostgreSQL counts each
-    row's tickets from one covering index (tickets/migrations/0003_perf_indexes.py)."""
-    visible = TicketRules.visible_to_agent(ctx.agent)
-    return {
-        "open_count": Count(
-            "tickets", filter=TicketRules.through("tickets__", visible & TicketRules.incomplete())
-        ),
-        "closed_count": Count(
-            "tickets", filter=TicketRules.through("tickets__", visible & TicketRules.completed())
-        ),
-    }
+def _ticket_counts(ctx: WidgetContext, field: str) -> dict[str, Coalesce]:
+    """Open (incomplete) and Closed (completed) counts of each row's tickets (`field` = the
+    row, `customer_user` or `customer`), limited to the tickets the agent may see.
+
+    One correlated count per row and category, evaluated only for the rows of the page: each
+    is an index-only range scan of `(field, state_id)` (tickets/migrations/0003_perf_indexes)
+    over that category's states, instead of joining and grouping every ticket of a big
+    customer with the wide row. The category is `state_id = ANY(states of those types)`,
+    the same rule as `TicketRules.incomplete` / `completed` without a state join.
+    """
+
+    def count(types) -> Coalesce:
+        tickets = (
+            Ticket.objects.visible_to_agent(ctx.agent)
+            .filter(**{field: OuterRef("pk")})
+            .filter(TicketRules.of_state_types(*types))
+            .order_by()
+            .values(field)
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return Coalesce(Subquery(tickets, output_field=IntegerField()), 0)
+
+    return {"open_count": count(INCOMPLETE), "closed_count": count(COMPLETED)}
 
 
 def customer_users_widget(ctx: WidgetContext) -> dict[str, Any]:
     """Active customer users of the customer (primary or member) with their ticket counts."""
-    qs: QuerySet = (
-        CustomerUser.objects.active()
-        .of_customer(ctx.customer)
-        .annotate(**_ticket_counts(ctx))
-        .order_by("last_name", "first_name", "login")
+    users = CustomerUser.objects.active().of_customer(ctx.customer)
+    qs: QuerySet = users.annotate(**_ticket_counts(ctx, "customer_user")).order_by(
+        "last_name", "first_name", "login"
     )
-    return {"page": _paginate(qs, page_size=ctx.page_size, page=ctx.page)}
+    # The page count needs no tickets: count the users alone (the grouped query would join
+    # and group every ticket of the customer once more just to count its rows).
+    count = users.order_by().count()
+    return {"page": _paginate(qs, page_size=ctx.page_size, page=ctx.page, count=count)}
 
 
 def customer_ids_widget(ctx: WidgetContext) -> dict[str, Any]:
     """Every customer the customer user belongs to, primary first, with ticket counts."""
     cu = ctx.customer_user
-    qs = (
-        Customer.objects.filter(Q(customer_users=cu))
-        .annotate(
-            is_primary=Case(
-                When(pk=cu.customer_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            **_ticket_counts(ctx),
-        )
-        .order_by("-is_primary", "customer_id")
-    )
-    return {"page": _paginate(qs, page_size=ctx.page_size, page=ctx.page)}
+    customers = Customer.objects.filter(Q(customer_users=cu))
+    qs = customers.annotate(
+        is_primary=Case(
+            When(pk=cu.customer_id, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        **_ticket_counts(ctx, "customer"),
+    ).order_by("-is_primary", "customer_id")
+    count = customers.order_by().count()  # as above: no tickets needed for the page count
+    return {"page": _paginate(qs, page_size=ctx.page_size, page=ctx.page, count=count)}
 
 
 def company_status_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """Escalated / Open / Closed / All counts and one count per state (two queries)."""
+    """Escalated / Open / Closed / All counts and one count per state, from one grouped query:
+    each state's count and escalated count; Open / Closed / All add the states up by their
+    state type (the same rules as `TicketRules.incomplete` / `completed`)."""
     tickets = ctx.visible_tickets().of_customer(ctx.customer)
-    counts = tickets.counts(
-        escalated=TicketRules.escalated(ctx.now),
-        open=TicketRules.incomplete(),
-        closed=TicketRules.completed(),
-        all=Q(),
-    )
-    states = list(
-        tickets.order_by()
-        .values("state__id", "state__name", "state__label", "state__state_type")
-        .annotate(count=Count("id"))
-        .order_by("state__id")
-    )
+    # Grouped by state_id alone: one index-only scan, no state join per ticket row; the few
+    # states are read apart (one small query) and joined here.
+    per_state = {
+        row["state_id"]: row
+        for row in tickets.order_by()
+        .values("state_id")
+        .annotate(count=Count("id"), escalated=Count("id", filter=TicketRules.escalated(ctx.now)))
+    }
+    states = [
+        {
+            "state__id": state.pk,
+            "state__name": state.name,
+            "state__label": state.label,
+            "state__state_type": state.state_type,
+            "count": per_state[state.pk]["count"],
+            "escalated": per_state[state.pk]["escalated"],
+        }
+        for state in TicketState.objects.filter(pk__in=list(per_state)).order_by("pk")
+    ]
+    counts = {
+        "escalated": sum(s["escalated"] for s in states),
+        "open": sum(s["count"] for s in states if s["state__state_type"] in INCOMPLETE),
+        "closed": sum(s["count"] for s in states if s["state__state_type"] in COMPLETED),
+        "all": sum(s["count"] for s in states),
+    }
     return {"counts": counts, "states": states}
 
 
 def customer_information_widget(ctx: WidgetContext) -> dict[str, Any]:
     """The customer's fields and its active contracts with hours used (one query)."""
     customer = ctx.customer
-    contracts = list(customer.contracts.active().with_hours_used().select_related("sla"))
+    contracts = list(customer.contracts.active().select_related("sla"))
     return {"info_customer": customer, "contracts": contracts}
 
 

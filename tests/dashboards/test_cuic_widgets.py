@@ -195,3 +195,27 @@ def test_cic_widget_company_status_is_not_a_cuic_widget(agent_client):
 
     assert agent_client.get(widget_url("cuic", LOGIN, "company-status")).status_code == 404
     assert agent_client.get(widget_url("cuic", LOGIN, "customer-users")).status_code == 404
+
+
+@pytest.mark.parametrize("widget", ["open-tickets", "escalated-tickets"])
+def test_accessible_counts_each_ticket_once_own_tickets_of_any_customer(
+    agent, agent_client, queue, widget
+):
+    """Accessible = own tickets (of any customer, or none) + every ticket of the user's
+    customers; the counts add the two parts up without counting a ticket twice."""
+    jane = arrange(agent, queue)
+    outside = jane.tickets.model.objects.get(number="FOREIGN").customer
+    due = {"escalation_due": "2020-01-01T00:00Z"}
+    for number, customer in (("OWN-ELSEWHERE", outside), ("OWN-NO-CUSTOMER", None)):
+        factories.TicketFactory(
+            number=number, state="open", queue=queue, customer_user=jane, customer=customer
+        )
+    jane.tickets.model.objects.update(**due)
+
+    html = get(agent_client, widget, scope="accessible", page_size=50)
+
+    expected = ["COLLEAGUE", "OWN", "OWN-ELSEWHERE", "OWN-LOCKED", "OWN-NO-CUSTOMER"]
+    assert sorted(markers(html, "ticket")) == expected
+    assert tab_count(html, "assigned") == 4
+    assert tab_count(html, "accessible") == 5
+    assert tuple(tab_count(html, key) for key in FILTERS) == (1, 0, 5)

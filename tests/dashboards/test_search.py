@@ -107,6 +107,39 @@ def test_search_shows_at_most_twenty_with_the_total(agent_client):
     assert "Showing the first 20 of 25" in html
 
 
+def test_search_typed_terms_show_the_first_twenty_in_name_order_with_the_total(
+    agent_client, django_assert_num_queries
+):
+    """Typed terms count their matches with a window count: the total and the order must be
+    those of the whole match set, not of the page."""
+    for n in reversed(range(23)):
+        factories.CustomerUserFactory(
+            login=f"zz.match{n:02d}", first_name="Pat", last_name=f"Match{n:02d}"
+        )
+    factories.CustomerUserFactory(login="zz.other", first_name="Other", last_name="Person")
+    factories.CustomerUserFactory(login="zz.match.gone", last_name="Match99", is_active=False)
+
+    with django_assert_num_queries(4):  # session, user, first ids with the total, their rows
+        html = search(agent_client, "match", kind="customer_user").content.decode()
+
+    assert markers(html, "result") == [f"customer_user:zz.match{n:02d}" for n in range(20)]
+    assert total(html) == 23
+    assert "Showing the first 20 of 23" in html
+    nothing = search(agent_client, "nomatch", kind="customer_user").content.decode()
+    assert total(nothing) == 0
+
+
+def test_search_two_asterisks_list_customer_users_in_name_order(agent_client):
+    factories.CustomerUserFactory(login="b", first_name="Ann", last_name="Zed")
+    factories.CustomerUserFactory(login="c", first_name="Bob", last_name="Abel")
+    factories.CustomerUserFactory(login="a", first_name="Ann", last_name="Abel")
+
+    html = search(agent_client, "**", kind="customer_user").content.decode()
+
+    assert markers(html, "result") == ["customer_user:a", "customer_user:c", "customer_user:b"]
+    assert total(html) == 3
+
+
 def test_search_customer_users_by_login_names_full_name_and_email(agent_client):
     jane = factories.CustomerUserFactory(
         login="jdoe", first_name="Jane", last_name="Doe", email="jane@example.org"

@@ -1,7 +1,7 @@
 """`manage.py benchmark [--customers N] [--customer-users N] [--tickets N] [--seed N]
-[--runs N] [--warmup N] [--json PATH] [--reset]`: load (or reuse) a skewed data set and time
-every dashboard page and fragment, the search dialogs, ticket search, the zoom and the portal
-lists against the speed budgets. See `dashboards/benchmark.py`."""
+[--runs N] [--warmup N] [--only TEXT] [--json PATH] [--reset]`: load (or reuse) a skewed data
+set and time every dashboard page and fragment, the search dialogs, ticket search, the zoom and
+the portal lists against the speed budgets. See `dashboards/benchmark.py`."""
 
 import json
 import os
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--runs", type=int, default=30, help="Timed runs per case.")
         parser.add_argument("--warmup", type=int, default=3, help="Untimed runs per case first.")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            help="Measure only the cases whose name contains this text (repeatable).",
+        )
         parser.add_argument("--json", dest="json_path", help="Write the results to this file.")
         parser.add_argument(
             "--workers",
@@ -156,6 +162,10 @@ class Command(BaseCommand):
         clients["agent"].force_login(agent)
         clients["portal"].force_login(power.user)
         cases = bench.build_cases(large=large, small=small, power=power, zoom=zoom)
+        if options["only"]:
+            cases = [c for c in cases if any(text in c.name for text in options["only"])]
+            if not cases:
+                raise CommandError("No case name contains any of the --only texts.")
         rows = []
         progress = tqdm(
             cases, unit="case", disable=options["verbosity"] == 0, desc="Measuring", leave=False
