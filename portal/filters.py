@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from contracts.models import Service
 from customers.models import CustomerUser
@@ -15,21 +18,40 @@ from .selectors import callers, searchable_services
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DayFilter(django_filters.DateFilter):
+    """`field__date >= day` (`after`) or `<= day` in the current time zone, written as a range
+    of the timestamp itself (`>= day 00:00`, `< next day 00:00`) so an index on it is used."""
+
+    def __init__(self, *args, after: bool, **kwargs):
+        self.after = after
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if self.after:
+            return qs.filter(**{f"{self.field_name}__gte": _midnight(value)})
+        next_day = _midnight(value + datetime.timedelta(days=1))
+        return qs.filter(**{f"{self.field_name}__lt": next_day})
+
+
 class ClosedRequestFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(
         field_name="number", lookup_expr="icontains", label="Reference"
     )
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="Started from", widget=DATE
+    created_after = DayFilter(
+        field_name="created_at", after=True, label="Started from", widget=DATE
     )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="Started until", widget=DATE
+    created_before = DayFilter(
+        field_name="created_at", after=False, label="Started until", widget=DATE
     )
-    closed_after = django_filters.DateFilter(
-        field_name="closed_at", lookup_expr="date__gte", label="Closed from", widget=DATE
-    )
-    closed_before = django_filters.DateFilter(
-        field_name="closed_at", lookup_expr="date__lte", label="Closed until", widget=DATE
+    closed_after = DayFilter(field_name="closed_at", after=True, label="Closed from", widget=DATE)
+    closed_before = DayFilter(
+        field_name="closed_at", after=False, label="Closed until", widget=DATE
     )
     service = django_filters.ModelChoiceFilter(
         queryset=Service.objects.none(),

@@ -6,12 +6,23 @@ everything here builds on it.
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from collections.abc import Callable
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from contracts.models import Contract, Service
 from customers.models import CustomerUser
 from tickets.models import Article, Attachment, Ticket
+from tickets.querysets import INCOMPLETE, TicketRules
 
 
 def customer_ids(customer_user: CustomerUser) -> Q:
@@ -79,13 +90,48 @@ def callers(customer_user: CustomerUser) -> QuerySet[CustomerUser]:
 
 
 def portal_tickets(customer_user: CustomerUser):
-    """Every ticket the user may see, shaped for the portal lists (one query per page)."""
+    """Every ticket the user may see, shaped for the portal lists (one query per page): only
+    the relations the rows show, so PostgreSQL plans five joins instead of eight."""
     return (
         Ticket.objects.visible_to_portal_user(customer_user)
-        .for_list()
-        .select_related("service__parent")
+        .select_related("state", "priority", "customer_user", "service__parent")
         .order_by("-created_at", "-id")
     )
+
+
+def portal_count(customer_user: CustomerUser, narrow: Callable[[QuerySet], QuerySet]) -> int:
+    """`narrow(portal_tickets(user)).count()`, computed so that an index answers it.
+
+    A power user sees the tickets of its customers *or* its own: PostgreSQL answers that `OR`
+    with a bitmap of every ticket of the customers and reads their rows (80,000 for the
+    largest customer). Counted as two disjoint parts instead, tickets of its customers plus
+    its own tickets of other (or no) customers, each part is an index-only scan of
+    `(customer_id, state_id)` / `(customer_user_id, state_id)`.
+    """
+    if customer_user is None or not customer_user.is_active or not customer_user.is_power_user:
+        return narrow(portal_tickets(customer_user)).count()
+    # A power user's tickets are `accessible_for` (DESIGN §5), here as its two disjoint parts.
+    part_customers, part_own = (
+        narrow(Ticket.objects.filter(part)).order_by().values("pk")
+        for part in TicketRules.accessible_parts(customer_user)
+    )
+    return part_customers.union(part_own, all=True).count()
+
+
+def count_incomplete(qs: QuerySet) -> QuerySet:
+    """Same rows as `qs.incomplete()` (DESIGN §5 open count), for `portal_count`: the state
+    rule without a join lets the `(customer_id, state_id)` indexes answer it."""
+    return qs.filter(TicketRules.of_state_types(*INCOMPLETE))
+
+
+def count_resolved(qs: QuerySet) -> QuerySet:
+    """Same rows as `qs.resolved()`, for `portal_count`."""
+    return qs.filter(TicketRules.of_state_types("resolved"))
+
+
+def count_closed(qs: QuerySet) -> QuerySet:
+    """Same rows as `qs.closed()`, for `portal_count`."""
+    return qs.filter(TicketRules.of_state_types("closed"))
 
 
 def get_ticket_for_portal(customer_user: CustomerUser, number: str) -> Ticket:

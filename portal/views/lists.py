@@ -1,14 +1,20 @@
 """The request lists: open and resolved requests (home) and the closed-request search."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import render
 
 from helpdesk.auth import portal_user_required
+from helpdesk.pagination import CountedPaginator
 
 from ..filters import ClosedRequestFilter
-from ..selectors import portal_tickets
+from ..selectors import (
+    count_closed,
+    count_incomplete,
+    count_resolved,
+    portal_count,
+    portal_tickets,
+)
 
 PAGE_SIZE = settings.HELPDESK_DEFAULT_PAGE_SIZE
 
@@ -16,18 +22,21 @@ PAGE_SIZE = settings.HELPDESK_DEFAULT_PAGE_SIZE
 @portal_user_required
 def home(request):
     """My open requests (incomplete) and my resolved requests, each paginated on its own."""
-    tickets = portal_tickets(request.customer_user)
-    open_page = Paginator(tickets.incomplete(), PAGE_SIZE).get_page(request.GET.get("open_page"))
-    resolved_page = Paginator(tickets.resolved(), PAGE_SIZE).get_page(
-        request.GET.get("resolved_page")
-    )
+    customer_user = request.customer_user
+    tickets = portal_tickets(customer_user)
+    open_page = CountedPaginator(
+        tickets.incomplete(), PAGE_SIZE, lambda: portal_count(customer_user, count_incomplete)
+    ).get_page(request.GET.get("open_page"))
+    resolved_page = CountedPaginator(
+        tickets.resolved(), PAGE_SIZE, lambda: portal_count(customer_user, count_resolved)
+    ).get_page(request.GET.get("resolved_page"))
     return render(
         request,
         "portal/home.html",
         {
             "open_page": open_page,
             "resolved_page": resolved_page,
-            "show_caller": request.customer_user.is_power_user,
+            "show_caller": customer_user.is_power_user,
         },
     )
 
@@ -43,7 +52,16 @@ def closed(request):
         .order_by(F("closed_at").desc(nulls_last=True), "-id"),
         customer_user=customer_user,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = filterset.qs  # validates a bound form: `filter_queryset` below may then be used
+
+    def narrow(qs):
+        qs = count_closed(qs)
+        return filterset.filter_queryset(qs) if filterset.is_bound else qs
+
+    def total():
+        return portal_count(customer_user, narrow)
+
+    page = CountedPaginator(rows, PAGE_SIZE, total).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/closed.html",

@@ -264,3 +264,75 @@ def test_closed_query_count_is_constant(client, django_assert_num_queries, size,
         response = client.get(reverse("portal:closed"), {"reference": "2026"})
 
     assert response.status_code == 200
+
+
+# --- power-user counts (portal_count) ----------------------------------------------------------
+
+
+def _badge(response, attr: str, name: str) -> int:
+    match = re.search(rf'data-{attr}="{name}"[^>]*>(\d+)<', response.content.decode())
+    assert match, f"no data-{attr}={name}"
+    return int(match.group(1))
+
+
+def test_power_user_counts_are_its_customers_tickets_plus_its_own_elsewhere(client):
+    """The counts are summed from two disjoint parts (its customers' tickets; its own tickets
+    of other or no customers): each ticket counts once, others' tickets never."""
+    primary = factories.CustomerFactory()
+    member = factories.CustomerFactory()
+    foreign = factories.CustomerFactory()
+    power = factories.PortalUserFactory(customer=primary, is_power_user=True)
+    power.customers.add(primary, member)
+    colleague = factories.CustomerUserFactory(customer=primary)
+    stranger = factories.CustomerUserFactory(customer=foreign)
+    visible_open = [
+        factories.TicketFactory(customer_user=power, customer=primary, state="open"),
+        factories.TicketFactory(customer_user=colleague, customer=primary, state="new"),
+        factories.TicketFactory(customer_user=stranger, customer=member, state="pending"),
+        factories.TicketFactory(customer_user=power, customer=foreign, state="open"),
+        factories.TicketFactory(customer_user=power, customer=None, state="open"),
+    ]
+    factories.TicketFactory(customer_user=stranger, customer=foreign, state="open")
+    for customer_user, customer in [(power, foreign), (colleague, member), (power, None)]:
+        factories.TicketFactory(customer_user=customer_user, customer=customer, state="closed")
+    factories.TicketFactory(customer_user=stranger, customer=foreign, state="closed")
+    factories.TicketFactory(customer_user=power, customer=primary, state="resolved")
+    client.force_login(power.user)
+
+    home = client.get(reverse("portal:home"))
+    closed = client.get(reverse("portal:closed"))
+    filtered = client.get(reverse("portal:closed"), {"caller": power.pk})
+
+    assert _badge(home, "count", "open") == len(visible_open) == len(rows(home, "open"))
+    assert _badge(home, "count", "resolved") == 1
+    assert _badge(closed, "total", "3") == 3
+    assert len(closed_rows(closed)) == 3
+    assert _badge(filtered, "total", "2") == 2
+    assert len(closed_rows(filtered)) == 2
+
+
+def test_closed_date_filters_take_whole_days_of_the_local_time_zone(portal_client, portal_user):
+    """The date filters compare the timestamp as a range (index-friendly): a request closed at
+    00:00 or 23:59:59 local time of a day is inside that day, never inside the next."""
+    day = datetime.date(2026, 3, 10)
+    local = timezone.get_current_timezone()
+    first = closed_ticket(
+        portal_user,
+        created=datetime.datetime(2026, 3, 1, tzinfo=local),
+        closed=datetime.datetime.combine(day, datetime.time.min, tzinfo=local),
+    )
+    last = closed_ticket(
+        portal_user,
+        created=datetime.datetime(2026, 3, 1, tzinfo=local),
+        closed=datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=local),
+    )
+    url = reverse("portal:closed")
+    before, on, after = (day - datetime.timedelta(days=1)), day, (day + datetime.timedelta(days=1))
+
+    both = sorted([first.number, last.number])
+    assert sorted(closed_rows(portal_client.get(url, {"closed_after": on}))) == both
+    assert sorted(closed_rows(portal_client.get(url, {"closed_before": on}))) == both
+    assert closed_rows(portal_client.get(url, {"closed_after": after})) == []
+    assert closed_rows(portal_client.get(url, {"closed_before": before})) == []
+    assert sorted(closed_rows(portal_client.get(url, {"created_before": "2026-03-01"}))) == both
+    assert closed_rows(portal_client.get(url, {"created_after": "2026-03-02"})) == []
