@@ -286,7 +286,7 @@ MATRIX = {
         "login    toportal toportal toportal toportal 400      404      400",
     ),
     "tickets:update": (
-        "login    toportal toportal toportal toportal 405      405      405",
+        "login    toportal toportal toportal toportal redirect 404      redirect",
         "login    toportal toportal toportal toportal 400      404      400",
     ),
 }

@@ -92,6 +92,19 @@ def test_phone_ticket_with_new_contact_reply_pending_and_search(page, screenshot
     assert (ticket.state.name, ticket.pending_until) == ("pending", until)
     screenshot("tickets-06-zoom-pending")
 
+    # "Owner & fields" loads its selects when the tab opens; a new owner is saved.
+    colleague = factories.AgentFactory(first_name="Olga", last_name="Other")
+    factories.TeamFactory(members=[colleague], queues=[queue])
+    assert page.locator("#action-update select[name=owner]").count() == 0
+    page.click("#tab-update-button")
+    page.select_option("#action-update select[name=owner]", str(colleague.pk))
+    page.wait_for_timeout(300)  # let the tab fade in for the screenshot
+    screenshot("tickets-06b-owner-and-fields")
+    page.click("[data-action=update]")
+    page.wait_for_selector("[data-field=owner] >> text=Olga Other")
+    ticket.refresh_from_db()
+    assert ticket.owner == colleague
+
     # The search filtered by the new customer user shows the ticket.
     page.goto(page.base_url + reverse("tickets:list") + f"?customer_user={contact.login}")
     page.wait_for_selector(f'[data-ticket="{ticket.number}"]')

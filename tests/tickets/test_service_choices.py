@@ -24,7 +24,7 @@ def test_ticket_search_queries_do_not_grow_with_sub_services(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("children", [1, 12])
-def test_ticket_zoom_queries_do_not_grow_with_sub_services(
+def test_ticket_fields_form_queries_do_not_grow_with_sub_services(
     agent_client, queue, children, django_assert_num_queries
 ):
     parent = factories.ServiceFactory(name="Workplace")
@@ -32,7 +32,12 @@ def test_ticket_zoom_queries_do_not_grow_with_sub_services(
         factories.ServiceFactory(parent=parent)
     ticket = factories.TicketFactory(queue=queue)
 
-    with django_assert_num_queries(15):
-        response = agent_client.get(reverse("tickets:detail", args=[ticket.number]))
+    # session, user, ticket, then one per select: owner, responsible, queue, priority,
+    # service, SLA, contract, type
+    with django_assert_num_queries(11):
+        response = agent_client.get(
+            reverse("tickets:update", args=[ticket.number]), headers={"HX-Request": "true"}
+        )
 
     assert response.status_code == 200
+    assert response.content.decode().count("Workplace › ") == children

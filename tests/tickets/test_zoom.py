@@ -14,6 +14,8 @@ from tickets.models import Ticket, TicketEvent, TimeEntry
 
 pytestmark = pytest.mark.django_db
 
+HX = {"HX-Request": "true"}
+
 ACTIONS = {
     "reply": {"body": "Hello"},
     "note": {"body": "Internal"},
@@ -59,6 +61,53 @@ def test_zoom_articles_oldest_first_marked_public_or_internal(agent_client, queu
 
     found = re.findall(r'data-article="(\d+)" data-visibility="(\w+)"', body)
     assert found == [(str(first.pk), "public"), (str(second.pk), "internal")]
+
+
+def test_long_thread_shows_the_latest_50_and_loads_the_rest_on_request(agent_client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    articles = [factories.ArticleFactory(ticket=ticket, body=f"body {i}") for i in range(53)]
+    events = [factories.TicketEventFactory(ticket=ticket, action="state") for _ in range(51)]
+    article_ids = [str(a.pk) for a in articles]
+
+    body = detail(agent_client, ticket).content.decode()
+
+    assert re.findall(r'data-article="(\d+)"', body) == article_ids[3:]
+    assert "Show 3 earlier articles" in body
+    assert body.count('data-event="state"') == 50
+    assert "Show 1 earlier event<" in body
+
+    response = agent_client.get(
+        reverse("tickets:detail", args=[ticket.number]), {"all": "1"}, headers=HX
+    )
+    thread = response.content.decode()
+    assert thread.lstrip().startswith('<div id="thread">')
+    assert re.findall(r'data-article="(\d+)"', thread) == article_ids
+    assert thread.count('data-event="state"') == len(events)
+    assert "earlier" not in thread
+    assert "action-reply" not in thread
+
+
+def test_short_thread_has_no_show_all_button(agent_client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    for _ in range(50):
+        factories.ArticleFactory(ticket=ticket)
+
+    body = detail(agent_client, ticket).content.decode()
+
+    assert body.count("data-article=") == 50
+    assert 'data-action="show-all"' not in body
+
+
+def test_show_all_without_htmx_is_the_whole_zoom(agent_client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    for _ in range(52):
+        factories.ArticleFactory(ticket=ticket)
+
+    response = agent_client.get(reverse("tickets:detail", args=[ticket.number]), {"all": "1"})
+
+    body = response.content.decode()
+    assert body.count("data-article=") == 52
+    assert 'id="action-reply"' in body
 
 
 def test_zoom_shows_history_events(agent_client, agent, queue):
@@ -153,7 +202,7 @@ def test_agent_outside_the_team_gets_404_on_every_action(client, queue, action):
     assert TimeEntry.objects.filter(ticket=ticket).count() == 0
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a != "update"])
 def test_actions_refuse_get(agent_client, queue, action):
     ticket = factories.TicketFactory(queue=queue)
 
@@ -185,9 +234,10 @@ def test_portal_user_never_reaches_the_agent_attachment(portal_client, portal_us
     assert response["Location"] == reverse("portal:home")
 
 
-@pytest.mark.parametrize("size", [2, 30])
+# Up to 50 articles and events show in full; past that, two counts name the hidden rest.
+@pytest.mark.parametrize(("size", "queries"), [(2, 9), (30, 9), (60, 11), (120, 11)])
 def test_zoom_query_count_does_not_grow(
-    agent_client, agent, queue, size, django_assert_num_queries
+    agent_client, agent, queue, size, queries, django_assert_num_queries
 ):
     contract = factories.ContractFactory(has_hour_restriction=True, contract_hours=Decimal("10"))
     ticket = factories.TicketFactory(queue=queue, contract=contract, customer=contract.customer)
@@ -198,8 +248,64 @@ def test_zoom_query_count_does_not_grow(
         factories.TimeEntryFactory(ticket=ticket, agent=agent, minutes=1)
 
     # session, user, ticket, contract hours, time total, articles, attachments, events,
-    # choices: state, owner, responsible, queue, priority, service, SLA, contract, type
-    with django_assert_num_queries(17):
+    # state choices (the "Owner & fields" selects load with their tab)
+    with django_assert_num_queries(queries):
         response = detail(agent_client, ticket)
 
-    assert response.content.decode().count("data-article=") == size
+    assert response.content.decode().count("data-article=") == min(size, 50)
+
+
+def test_owner_and_fields_tab_loads_its_form_when_opened(agent_client, agent, queue):
+    other = factories.AgentFactory(first_name="Olga", last_name="Other")
+    ticket = factories.TicketFactory(queue=queue, owner=agent)
+
+    page = detail(agent_client, ticket).content.decode()
+    url = reverse("tickets:update", args=[ticket.number])
+    assert f'hx-get="{url}"' in page
+    assert 'name="owner"' not in page
+
+    response = agent_client.get(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    form = response.content.decode()
+    assert form.lstrip().startswith('<form id="action-update"')
+    assert f'<option value="{agent.pk}" selected>' in form
+    assert f'<option value="{other.pk}">Olga Other</option>' in form
+    for name in ("owner", "responsible", "queue", "priority", "service", "sla", "contract", "type"):
+        assert f'name="{name}"' in form
+
+
+def test_owner_and_fields_form_without_htmx_goes_to_the_zoom(agent_client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+
+    response = agent_client.get(reverse("tickets:update", args=[ticket.number]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:detail", args=[ticket.number])
+
+
+def test_owner_and_fields_form_is_404_outside_the_team(client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    client.force_login(factories.AgentFactory())
+
+    response = client.get(reverse("tickets:update", args=[ticket.number]), headers=HX)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_owner_and_fields_form_query_count_does_not_grow(
+    agent_client, queue, size, django_assert_num_queries
+):
+    contract = factories.ContractFactory()
+    ticket = factories.TicketFactory(queue=queue, contract=contract, customer=contract.customer)
+    for _ in range(size):
+        factories.AgentFactory()
+        factories.ContractFactory(customer=contract.customer)
+
+    # session, user, ticket, choices: owner, responsible, queue, priority, service, SLA,
+    # contract, type
+    with django_assert_num_queries(11):
+        response = agent_client.get(reverse("tickets:update", args=[ticket.number]), headers=HX)
+
+    assert response.content.decode().count("<option") > 2 * size

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from helpdesk.auth import agent_required
@@ -156,10 +156,19 @@ def ticket_lock_toggle(request, number):
 
 
 @agent_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ticket_fields(request, number):
-    """Owner, responsible, queue, priority, service, SLA, contract or type (those posted)."""
+    """Owner, responsible, queue, priority, service, SLA, contract or type (those posted).
+
+    GET is the blank form, which the zoom loads when its tab opens (a plain GET goes to the
+    zoom)."""
     ticket = get_ticket_for_agent(request.user, number)
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect("tickets:detail", number)
+        form = TicketUpdateForm(ticket=ticket, user=request.user)
+        context = {"ticket": ticket, "update_form": form}
+        return render(request, "tickets/detail.html#update-form", context)
     form = TicketUpdateForm(request.POST, ticket=ticket, user=request.user)
     if form.is_valid():
         changes = form.changes()

@@ -11,9 +11,28 @@ from helpdesk.auth import agent_required
 from ..forms import ArticleForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
 from ..selectors import get_attachment_for_agent, get_ticket_for_agent, ticket_articles
 
+# A long thread shows its latest articles and events; "Show all" loads the rest on request.
+ZOOM_RECENT = 50
+
+
+def _recent(queryset, show_all: bool) -> tuple[list, int]:
+    """The rows of `queryset` (oldest first), only its latest `ZOOM_RECENT` unless `show_all`,
+    and how many earlier rows that leaves out."""
+    if show_all:
+        return list(queryset), 0
+    rows = list(queryset.reverse()[: ZOOM_RECENT + 1])[::-1]
+    if len(rows) <= ZOOM_RECENT:
+        return rows, 0
+    return rows[1:], queryset.count() - ZOOM_RECENT
+
 
 def zoom_context(request, ticket, **forms) -> dict:
     """Everything the zoom shows, in a fixed number of queries; `forms` replace the blank ones."""
+    show_all = request.GET.get("all") == "1"
+    articles, articles_hidden = _recent(ticket_articles(ticket), show_all)
+    events, events_hidden = _recent(
+        ticket.events.select_related("actor").order_by("created_at", "id"), show_all
+    )
     contract = None
     if ticket.contract_id:
         contract = Contract.objects.filter(pk=ticket.contract_id).first()
@@ -21,8 +40,10 @@ def zoom_context(request, ticket, **forms) -> dict:
     pending = timezone.localtime(ticket.pending_until) if ticket.pending_until else None
     context = {
         "ticket": ticket,
-        "articles": ticket_articles(ticket),
-        "events": ticket.events.select_related("actor").order_by("created_at", "id"),
+        "articles": articles,
+        "articles_hidden": articles_hidden,
+        "events": events,
+        "events_hidden": events_hidden,
         "contract": contract,
         "minutes_total": minutes,
         "reply_form": ArticleForm(),
@@ -43,7 +64,7 @@ def ticket_detail(request, number):
     ticket = get_ticket_for_agent(request.user, number)
     template = "tickets/detail.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#zoom"
+        template += "#thread" if request.GET.get("all") == "1" else "#zoom"
     return render(request, template, zoom_context(request, ticket))
 
 
