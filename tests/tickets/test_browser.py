@@ -110,3 +110,21 @@ def test_phone_ticket_with_new_contact_reply_pending_and_search(page, screenshot
     page.wait_for_selector(f'[data-ticket="{ticket.number}"]')
     assert page.locator("tr[data-ticket]").count() == 1
     screenshot("tickets-07-search")
+
+
+def test_long_thread_shows_earlier_articles_on_request(page, screenshot):
+    queue = factories.QueueFactory()
+    agent = factories.AgentFactory()
+    factories.TeamFactory(members=[agent], queues=[queue])
+    ticket = factories.TicketFactory(queue=queue)
+    for i in range(55):
+        factories.ArticleFactory(ticket=ticket, body=f"Message number {i}")
+    login_in_browser(page, "login", agent.username)
+
+    page.goto(page.base_url + reverse("tickets:detail", args=[ticket.number]))
+    assert page.locator("[data-article]").count() == 50
+    page.click("[data-action=show-all]")
+    page.wait_for_selector("[data-article] >> text=Message number 0")
+    assert page.locator("[data-article]").count() == 55
+    assert page.locator("[data-action=show-all]").count() == 0
+    screenshot("tickets-08-long-thread")
