@@ -67,18 +67,22 @@ class SLA(TimeStamped):
         return self.name
 
 
-def minutes_recounted():
-    """`SUM(minutes)` of the time entries of the contract's tickets, as a subquery per
-    contract (0 without any)."""
+def minutes_by_contract():
+    """The hours-used rule (DESIGN §4): `SUM(minutes)` of the time entries of each contract's
+    tickets, as rows of (`ticket__contract`, `total`) grouped by contract."""
     from tickets.models import TimeEntry
 
-    total = (
-        TimeEntry.objects.filter(ticket__contract=models.OuterRef("pk"))
+    return (
+        TimeEntry.objects.filter(ticket__contract__isnull=False)
         .order_by()
         .values("ticket__contract")
         .annotate(total=Sum("minutes"))
-        .values("total")
     )
+
+
+def minutes_recounted():
+    """`minutes_by_contract` as a subquery per contract (0 without any time)."""
+    total = minutes_by_contract().filter(ticket__contract=models.OuterRef("pk")).values("total")
     return Coalesce(models.Subquery(total), 0)
 
 
