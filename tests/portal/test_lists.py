@@ -41,6 +41,28 @@ def test_home_splits_open_and_resolved_and_hides_the_rest(portal_client, portal_
     assert rows(response, "resolved") == [mine["resolved"]]
 
 
+def test_home_counts_follow_the_state_catalogue_as_it_changes(client):
+    """The state rule reads the current catalogue in every query (PostgreSQL folds it into the
+    plan per query): a new state and a state's changed type count at once."""
+    from tickets.models import TicketState
+
+    power = factories.PortalUserFactory(is_power_user=True)
+    waiting = TicketState.objects.create(name="waiting", label="Waiting", state_type="open")
+    factories.TicketFactory(customer_user=power, state="new")
+    in_waiting = factories.TicketFactory(customer_user=power, state=waiting)
+    client.force_login(power.user)
+
+    response = client.get(reverse("portal:home"))
+    assert re.search(rb'data-count="open">2<', response.content)
+    assert in_waiting.number in rows(response, "open")
+
+    TicketState.objects.filter(pk=waiting.pk).update(state_type="resolved")
+    response = client.get(reverse("portal:home"))
+    assert re.search(rb'data-count="open">1<', response.content)
+    assert re.search(rb'data-count="resolved">1<', response.content)
+    assert rows(response, "resolved") == [in_waiting.number]
+
+
 def test_home_normal_user_sees_only_own_requests(portal_client, portal_user):
     own = factories.TicketFactory(customer_user=portal_user)
     colleague = factories.CustomerUserFactory(customer=portal_user.customer)
