@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -22,7 +24,7 @@ from django.http import Http404
 from contracts.models import Contract, Service
 from customers.models import CustomerUser
 from tickets.models import Article, Attachment, Ticket
-from tickets.querysets import INCOMPLETE, TicketRules
+from tickets.querysets import INCOMPLETE, InArray, TicketRules
 
 
 def customer_ids(customer_user: CustomerUser) -> Q:
@@ -30,7 +32,11 @@ def customer_ids(customer_user: CustomerUser) -> Q:
     member_of = CustomerUser.customers.through.objects.filter(
         customeruser_id=customer_user.pk
     ).values("customer_id")
-    return Q(customer_id=customer_user.customer_id) | Q(customer_id__in=member_of)
+    # `= ANY(ARRAY(…))`, not `IN (…)`: under the `OR`, PostgreSQL turned `IN` into a hashed
+    # sub-plan tested on every contract row (a sequential scan).
+    return Q(customer_id=customer_user.customer_id) | Q(
+        InArray(F("customer_id"), Subquery(member_of))
+    )
 
 
 def active_contracts(customer_user: CustomerUser) -> QuerySet[Contract]:
@@ -84,8 +90,10 @@ def callers(customer_user: CustomerUser) -> QuerySet[CustomerUser]:
     fellow_ids = CustomerUser.customers.through.objects.filter(customer_id__in=member_of).values(
         "customeruser_id"
     )
+    # `= ANY(ARRAY(…))` under the `OR` (see `customer_ids`): 21 ms of sequential scan over
+    # 100,000 customer users before.
     return CustomerUser.objects.filter(
-        Q(pk__in=fellow_ids) | Q(customer_id=customer_user.customer_id)
+        Q(InArray(F("pk"), Subquery(fellow_ids))) | Q(customer_id=customer_user.customer_id)
     ).order_by("last_name", "first_name", "login")
 
 

@@ -279,7 +279,10 @@ class TicketUpdateForm(forms.Form):
             active = Contract.objects.active().filter(customer_id=ticket.customer_id)
             # The ticket's current contract stays selectable after it has ended.
             self.fields["contract"].queryset = Contract.objects.filter(
-                Q(pk__in=active.values("pk")) | Q(pk=ticket.contract_id)
+                # each side of the `OR` names an indexed column (customer, primary key), so
+                # PostgreSQL reads two index ranges, not every contract
+                Q(customer_id=ticket.customer_id, pk__in=active.values("pk"))
+                | Q(pk=ticket.contract_id)
             ).select_related("customer")
         if self.is_bound:
             for name in self.fields:
