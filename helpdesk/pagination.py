@@ -22,10 +22,16 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > self.cap
 
+    @property
+    def count_label(self) -> str:
+        """The total as people read it: "6,346", or "10,000+" past the cap."""
+        return f"{self.cap:,}+" if self.capped else f"{self.count:,}"
 
-class CountedPaginator(Paginator):
-    """A paginator whose total comes from `total()`, a count written so an index answers it
-    (`portal.selectors.portal_count`), while the pages come from `object_list`."""
+
+class CountedPaginator(CappedPaginator):
+    """A capped paginator whose total comes from `total(limit)`, a count of at most `limit`
+    rows written so an index answers it (`portal.selectors.portal_count`), while the pages
+    come from `object_list`."""
 
     def __init__(self, object_list, per_page, total):
         super().__init__(object_list, per_page)
@@ -33,4 +39,4 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self._total()
+        return self._total(self.cap + 1)

@@ -107,8 +107,11 @@ def portal_tickets(customer_user: CustomerUser):
     )
 
 
-def portal_count(customer_user: CustomerUser, narrow: Callable[[QuerySet], QuerySet]) -> int:
-    """`narrow(portal_tickets(user)).count()`, computed so that an index answers it.
+def portal_count(
+    customer_user: CustomerUser, narrow: Callable[[QuerySet], QuerySet], limit: int | None = None
+) -> int:
+    """`narrow(portal_tickets(user)).count()`, at most `limit`, computed so that an index
+    answers it.
 
     A power user sees the tickets of its customers *or* its own: PostgreSQL answers that `OR`
     with a bitmap of every ticket of the customers and reads their rows (80,000 for the
@@ -117,13 +120,13 @@ def portal_count(customer_user: CustomerUser, narrow: Callable[[QuerySet], Query
     `(customer_id, state_id)` / `(customer_user_id, state_id)`.
     """
     if customer_user is None or not customer_user.is_active or not customer_user.is_power_user:
-        return narrow(portal_tickets(customer_user)).count()
+        return narrow(portal_tickets(customer_user)).order_by()[:limit].count()
     # A power user's tickets are `accessible_for` (DESIGN §5), here as its two disjoint parts.
     part_customers, part_own = (
         narrow(Ticket.objects.filter(part)).order_by().values("pk")
         for part in TicketRules.accessible_parts(customer_user)
     )
-    return part_customers.union(part_own, all=True).count()
+    return part_customers.union(part_own, all=True)[:limit].count()
 
 
 def count_incomplete(qs: QuerySet) -> QuerySet:

@@ -25,10 +25,14 @@ def home(request):
     customer_user = request.customer_user
     tickets = portal_tickets(customer_user)
     open_page = CountedPaginator(
-        tickets.incomplete(), PAGE_SIZE, lambda: portal_count(customer_user, count_incomplete)
+        tickets.incomplete(),
+        PAGE_SIZE,
+        lambda limit: portal_count(customer_user, count_incomplete, limit),
     ).get_page(request.GET.get("open_page"))
     resolved_page = CountedPaginator(
-        tickets.resolved(), PAGE_SIZE, lambda: portal_count(customer_user, count_resolved)
+        tickets.resolved(),
+        PAGE_SIZE,
+        lambda limit: portal_count(customer_user, count_resolved, limit),
     ).get_page(request.GET.get("resolved_page"))
     return render(
         request,
@@ -58,8 +62,8 @@ def closed(request):
         qs = count_closed(qs)
         return filterset.filter_queryset(qs) if filterset.is_bound else qs
 
-    def total():
-        return portal_count(customer_user, narrow)
+    def total(limit):
+        return portal_count(customer_user, narrow, limit)
 
     page = CountedPaginator(rows, PAGE_SIZE, total).get_page(request.GET.get("page"))
     return render(

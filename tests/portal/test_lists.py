@@ -121,6 +121,39 @@ def test_home_lists_paginate_separately(portal_client, portal_user):
     assert 'data-next-page="open_page"' not in response.content.decode()
 
 
+@pytest.mark.parametrize("power", [False, True])
+def test_home_counts_stop_at_the_cap(client, settings, power):
+    settings.LIST_COUNT_CAP = 11
+    user = factories.PortalUserFactory(is_power_user=power)
+    now = timezone.now()
+    opened = [
+        factories.TicketFactory(customer_user=user, created_at=now - datetime.timedelta(minutes=i))
+        for i in range(14)
+    ]
+    factories.TicketFactory(customer_user=user, state="resolved")
+    client.force_login(user.user)
+
+    response = client.get(reverse("portal:home"), {"open_page": 2})
+
+    content = response.content.decode()
+    assert 'data-count="open">11+<' in content
+    assert 'data-count="resolved">1<' in content
+    # like the ticket search, the pages end at the cap
+    assert "11–12 of 11+" in content
+    assert rows(response, "open") == [t.number for t in opened[10:12]]
+
+
+def test_closed_search_count_stops_at_the_cap(portal_client, portal_user, settings):
+    settings.LIST_COUNT_CAP = 2
+    for _ in range(3):
+        factories.TicketFactory(customer_user=portal_user, state="closed")
+
+    response = portal_client.get(reverse("portal:closed"))
+
+    assert 'data-total="2+"' in response.content.decode()
+    assert len(closed_rows(response)) == 3
+
+
 def test_home_bad_page_number_is_no_500(portal_client, portal_user):
     ticket = factories.TicketFactory(customer_user=portal_user)
 
