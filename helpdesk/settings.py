@@ -70,6 +70,11 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through Jinja2 (helpdesk/renderers.py): a select's
+# options through the Django template engine cost about 3x as much, and the zoom, the portal
+# search and the ticket forms render dozens of them.
+FORM_RENDERER = "helpdesk.renderers.WidgetRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
