@@ -103,8 +103,27 @@ def portal_tickets(customer_user: CustomerUser):
     return (
         Ticket.objects.visible_to_portal_user(customer_user)
         .select_related("state", "priority", "customer_user", "service__parent")
+        # the columns the rows show, not the ticket's 36 (a third of the page's CPU went into
+        # building and converting unused columns)
+        .only(*PORTAL_ROW_FIELDS)
         .order_by("-created_at", "-id")
     )
+
+
+PORTAL_ROW_FIELDS = (
+    "number",
+    "title",
+    "created_at",
+    "state__state_type",
+    "state__label",
+    "priority__level",
+    "priority__name",
+    "service__name",
+    "service__parent__name",
+    "customer_user__login",
+    "customer_user__first_name",
+    "customer_user__last_name",
+)
 
 
 def portal_count(
