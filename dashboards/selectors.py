@@ -284,19 +284,29 @@ def _ticket_counts(ctx: WidgetContext, field: str) -> dict[str, Coalesce]:
     the same rule as `TicketRules.incomplete` / `completed` without a state join.
     """
 
-    def count(types) -> Coalesce:
+    def count(types) -> CappedCount:
         tickets = (
             Ticket.objects.visible_to_agent(ctx.agent)
             .filter(**{field: OuterRef("pk")})
             .filter(TicketRules.of_state_types(*types))
             .order_by()
-            .values(field)
-            .annotate(n=Count("id"))
-            .values("n")
+            .values("pk")
         )
-        return Coalesce(Subquery(tickets, output_field=IntegerField()), 0)
+        return CappedCount(tickets[: ROW_COUNT_CAP + 1])
 
     return {"open_count": count(INCOMPLETE), "closed_count": count(COMPLETED)}
+
+
+# A row's count stops here and shows as "1,000+": a big customer user's exact closed count read
+# 11,000 index entries per row, and a page of them took 30 ms.
+ROW_COUNT_CAP = 1000
+
+
+class CappedCount(Subquery):
+    """`COUNT(*)` of a sliced (`LIMIT`) correlated sub-query: at most the slice's rows."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
 
 
 def customer_users_widget(ctx: WidgetContext) -> dict[str, Any]:

@@ -41,3 +41,13 @@ def due_class(value, now) -> str:
     if value - now <= WARNING_WINDOW:
         return "due-warning"
     return ""
+
+
+@register.filter
+def row_count(value) -> str:
+    """A widget row's ticket count, "1,000+" past `ROW_COUNT_CAP`."""
+    from dashboards.selectors import ROW_COUNT_CAP
+
+    if value is None:
+        return "0"
+    return f"{ROW_COUNT_CAP:,}+" if value > ROW_COUNT_CAP else str(value)

@@ -74,6 +74,24 @@ def test_customer_users_counts_open_and_closed_by_category(agent_client, queue):
     assert row_count_in(html, "customer-user", "jane", "closed") == len(CLOSED_STATES)
 
 
+def test_customer_users_counts_stop_at_the_row_cap(agent_client, queue, monkeypatch):
+    monkeypatch.setattr("dashboards.selectors.ROW_COUNT_CAP", 2)
+    acme = factories.CustomerFactory(customer_id="ACME")
+    jane = factories.CustomerUserFactory(login="jane", customer=acme)
+    john = factories.CustomerUserFactory(login="john", customer=acme)
+    for _ in range(3):
+        factories.TicketFactory(queue=queue, customer=acme, customer_user=jane, state="open")
+    for _ in range(2):
+        factories.TicketFactory(queue=queue, customer=acme, customer_user=john, state="closed")
+
+    html = get(agent_client, "customer-users")
+
+    jane_row = re.search(r'data-customer-user="jane".*?</tr>', html, re.S).group(0)
+    assert re.search(r'data-count="open"[^>]*>2\+<', jane_row)
+    assert row_count_in(html, "customer-user", "jane", "closed") == 0
+    assert row_count_in(html, "customer-user", "john", "closed") == 2
+
+
 def test_customer_users_counts_link_to_ticket_search(agent_client):
     acme = factories.CustomerFactory(customer_id="ACME")
     factories.CustomerUserFactory(login="j.doe@x (1)", customer=acme)
