@@ -5,7 +5,7 @@ from django.db.models import Q
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location, TimeStamped
 
-from .querysets import TicketQuerySet
+from .querysets import CustomersOf, StateTypeIn, TicketQuerySet
 
 
 class Queue(TimeStamped):
@@ -262,6 +262,13 @@ class Ticket(TimeStamped):
 
     def __str__(self):
         return f"#{self.number} {self.title}"
+
+
+# `state__state_type_in=(types)`: the state rule as a keyword, without a join to the states
+# (see `StateTypeIn`), so it also applies through a relation (`TicketRules.through`).
+Ticket._meta.get_field("state").register_lookup(StateTypeIn)
+# `customer__customers_of=customer_user.pk`: the customer user's customers, see `CustomersOf`.
+Ticket._meta.get_field("customer").register_lookup(CustomersOf)
 
 
 class Article(models.Model):

@@ -63,29 +63,57 @@ class StateTypeIn(Lookup):
         return f"{lhs} IN ({sub})", [*lhs_params, *sub_params]
 
 
+class CustomersOf(Lookup):
+    """`customer_id` is one of the customer user's customers (`rhs`, its pk): the primary one
+    or one it is a member of.
+
+    PostgreSQL: `customer_id = ANY(customer_user_customer_ids(pk))`, folded into the literal
+    ids while planning (tickets/0010), so the planner sees how many tickets those customers
+    hold and takes the state rule into the index condition too. Elsewhere: `IN (members UNION
+    primary)`.
+    """
+
+    lookup_name = "customers_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        from customers.models import CustomerUser
+
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(customer_user_customer_ids(%s))", [*lhs_params, self.rhs]
+        members = CustomerUser.customers.through.objects.filter(customeruser_id=self.rhs)
+        primary = CustomerUser.objects.filter(pk=self.rhs)
+        ids = (
+            members.values("customer_id").order_by().union(primary.values("customer_id").order_by())
+        )
+        sub, sub_params = ids.query.get_compiler(connection=connection).as_sql()
+        return f"{lhs} IN ({sub})", [*lhs_params, *sub_params]
+
+
 class TicketRules:
     """Q objects for each rule; `prefix` lets a rule apply through a relation."""
 
     @staticmethod
     def new() -> Q:
-        return Q(state__state_type="new")
+        return Q(state__state_type_in=("new",))
 
     @staticmethod
     def open() -> Q:
-        return Q(state__state_type="open")
+        return Q(state__state_type_in=("open",))
 
     @staticmethod
     def incomplete() -> Q:
-        return Q(state__state_type__in=INCOMPLETE)
+        return Q(state__state_type_in=INCOMPLETE)
 
     @staticmethod
     def completed() -> Q:
-        return Q(state__state_type__in=COMPLETED)
+        return Q(state__state_type_in=COMPLETED)
 
     @staticmethod
     def reminder(now: datetime | None = None) -> Q:
         window = timedelta(minutes=settings.HELPDESK_REMINDER_WINDOW)
-        return Q(state__state_type="pending_reminder", pending_until__lte=_now(now) + window)
+        return Q(state__state_type_in=("pending_reminder",), pending_until__lte=_now(now) + window)
 
     @staticmethod
     def escalated(now: datetime | None = None) -> Q:
@@ -152,7 +180,7 @@ class TicketRules:
     def of_state_types(*state_types: str) -> Q:
         """`state__state_type__in=state_types` without a join to the states (`StateTypeIn`),
         so a `(…, state_id)` index answers it directly."""
-        return Q(StateTypeIn(F("state_id"), tuple(state_types)))
+        return Q(state__state_type_in=tuple(state_types))
 
     @staticmethod
     def accessible_parts(customer_user) -> tuple[Q, Q]:
@@ -162,14 +190,7 @@ class TicketRules:
         Each part filters on one indexed column, so PostgreSQL counts each from one covering
         index (index-only) instead of walking every ticket to test the `OR` row by row.
         """
-        from customers.models import CustomerUser
-
-        members = CustomerUser.customers.through.objects.filter(customeruser_id=customer_user.pk)
-        primary = CustomerUser.objects.filter(pk=customer_user.pk)
-        customer_ids = (
-            members.values("customer_id").order_by().union(primary.values("customer_id").order_by())
-        )
-        of_customers = Q(InArray(F("customer_id"), Subquery(customer_ids)))
+        of_customers = Q(customer__customers_of=customer_user.pk)
         return of_customers, Q(customer_user=customer_user) & (
             Q(customer_id__isnull=True) | ~of_customers
         )
@@ -191,11 +212,11 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(TicketRules.completed())
 
     def resolved(self):
-        return self.filter(state__state_type="resolved")
+        return self.filter(state__state_type_in=("resolved",))
 
     def closed(self):
         """Closed for good (state type `closed`)."""
-        return self.filter(state__state_type="closed")
+        return self.filter(state__state_type_in=("closed",))
 
     def category(self, name: str):
         """'open' = incomplete, 'closed' = completed; anything else is every ticket."""
@@ -211,10 +232,12 @@ class TicketQuerySet(models.QuerySet):
 
     def reminder_due(self, now: datetime | None = None):
         """Pending-reminder tickets whose time has been reached (the reminder notice)."""
-        return self.filter(state__state_type="pending_reminder", pending_until__lte=_now(now))
+        return self.filter(state__state_type_in=("pending_reminder",), pending_until__lte=_now(now))
 
     def auto_close_due(self, now: datetime | None = None):
-        return self.filter(state__state_type="pending_auto_close", pending_until__lte=_now(now))
+        return self.filter(
+            state__state_type_in=("pending_auto_close",), pending_until__lte=_now(now)
+        )
 
     def escalated(self, now: datetime | None = None):
         """Tickets past their earliest due time, most overdue first."""

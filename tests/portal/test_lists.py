@@ -63,6 +63,21 @@ def test_home_counts_follow_the_state_catalogue_as_it_changes(client):
     assert rows(response, "resolved") == [in_waiting.number]
 
 
+def test_home_counts_follow_memberships_as_they_change(client):
+    """A power user's customers are read in every query (PostgreSQL folds them into the plan
+    per query): a membership added or removed counts at once."""
+    power = factories.PortalUserFactory(is_power_user=True)
+    other = factories.CustomerFactory()
+    factories.TicketFactory(customer=other, customer_user=factories.CustomerUserFactory())
+    client.force_login(power.user)
+
+    assert re.search(rb'data-count="open">0<', client.get(reverse("portal:home")).content)
+    power.customers.add(other)
+    assert re.search(rb'data-count="open">1<', client.get(reverse("portal:home")).content)
+    power.customers.remove(other)
+    assert re.search(rb'data-count="open">0<', client.get(reverse("portal:home")).content)
+
+
 def test_home_normal_user_sees_only_own_requests(portal_client, portal_user):
     own = factories.TicketFactory(customer_user=portal_user)
     colleague = factories.CustomerUserFactory(customer=portal_user.customer)
