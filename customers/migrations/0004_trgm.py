@@ -13,6 +13,8 @@ Plain SQL on PostgreSQL only (no `django.contrib.postgres` needed; SQLite gets n
 
 from django.db import migrations
 
+from helpdesk.pg import create_indexes, drop_indexes, postgres_sql
+
 FULL_NAME = (
     "UPPER((COALESCE(first_name, '') || COALESCE((COALESCE(' ', '') || "
     "COALESCE(last_name, '')), '')))"
@@ -28,24 +30,17 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, target in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-    # Statistics of the indexed expressions guide the LIKE estimates.
-    schema_editor.execute("ANALYZE customers_customer, customers_customeruser")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("customers", "0003_customer_admin_group")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        # statistics of the indexed expressions guide the LIKE estimates
+        postgres_sql(
+            [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                *create_indexes(INDEXES),
+                "ANALYZE customers_customer, customers_customeruser",
+            ],
+            drop_indexes(INDEXES),
+        )
+    ]

@@ -8,23 +8,12 @@ instead of sorting every active customer user. Typed terms keep using the trigra
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_indexes
+
 NAME = "cu_active_name_idx"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME} ON customers_customeruser "
-            "(last_name, first_name, login) WHERE is_active"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("customers", "0005_customer_id_characters")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_indexes({NAME: "customers_customeruser (last_name, first_name, login) WHERE is_active"})]

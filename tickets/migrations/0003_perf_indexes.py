@@ -16,6 +16,8 @@ does not change; `IF NOT EXISTS` keeps the migration safe to re-run on a hand-tu
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_indexes
+
 INDEXES = {
     "ticket_customer_state_cov": (
         "tickets_ticket (customer_id, state_id) "
@@ -33,21 +35,7 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, target in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0002_default_catalogue")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_indexes(INDEXES)]

@@ -7,23 +7,12 @@ closing time first (a backward scan of the plain `closed_at` index returns NULLs
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_indexes
+
 NAME = "ticket_closed_desc_idx"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME} ON tickets_ticket "
-            "(closed_at DESC NULLS LAST, id DESC)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0003_perf_indexes")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_indexes({NAME: "tickets_ticket (closed_at DESC NULLS LAST, id DESC)"})]

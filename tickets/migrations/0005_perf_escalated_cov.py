@@ -8,6 +8,8 @@ a customer user) are counted from a range of one index without reading the table
 
 from django.db import migrations
 
+from helpdesk.pg import create_indexes, drop_indexes, postgres_sql
+
 INDEXES = {
     "ticket_customer_escal_cov": (
         "tickets_ticket (customer_id, escalation_due) "
@@ -26,23 +28,12 @@ REPLACED = (
 )
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, target in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {REPLACED[0]}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {REPLACED[0]} ON {REPLACED[1]}")
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0004_perf_closed_order")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        postgres_sql(
+            [*create_indexes(INDEXES), f"DROP INDEX IF EXISTS {REPLACED[0]}"],
+            [*create_indexes(dict([REPLACED])), *drop_indexes(INDEXES)],
+        )
+    ]

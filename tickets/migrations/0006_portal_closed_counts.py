@@ -8,6 +8,8 @@ stays an index-only scan instead of reading ~50,000 ticket rows of the largest c
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_indexes
+
 INDEXES = {
     "ticket_customer_state_closed_idx": "tickets_ticket (customer_id, state_id, closed_at)",
     "ticket_cuser_state_closed_idx": (
@@ -16,21 +18,7 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, target in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0005_perf_escalated_cov")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_indexes(INDEXES)]

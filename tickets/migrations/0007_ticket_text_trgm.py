@@ -8,25 +8,12 @@
 
 from django.db import migrations
 
+from helpdesk.pg import create_indexes, drop_indexes, postgres_sql
+
 INDEXES = {
     "ticket_title_trgm": "tickets_ticket USING gin (UPPER(title) gin_trgm_ops)",
     "ticket_number_trgm": "tickets_ticket USING gin (UPPER(number) gin_trgm_ops)",
 }
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, target in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -35,4 +22,9 @@ class Migration(migrations.Migration):
         ("customers", "0004_trgm"),
     ]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        postgres_sql(
+            ["CREATE EXTENSION IF NOT EXISTS pg_trgm", *create_indexes(INDEXES)],
+            drop_indexes(INDEXES),
+        )
+    ]

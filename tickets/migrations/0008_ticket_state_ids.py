@@ -14,6 +14,8 @@ afresh (no server-side prepared statements unless `prepare_threshold` is set in
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_sql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION ticket_state_ids(types text[]) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -23,17 +25,7 @@ $$
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS ticket_state_ids(text[])")
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0007_ticket_text_trgm")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_sql([CREATE], ["DROP FUNCTION IF EXISTS ticket_state_ids(text[])"])]

@@ -8,29 +8,19 @@ reminder list of a customer or customer user read its own pending tickets in due
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_indexes
+
 INDEXES = {
-    "ticket_customer_pending_idx": "tickets_ticket (customer_id, pending_until)",
-    "ticket_cuser_pending_idx": "tickets_ticket (customer_user_id, pending_until)",
+    "ticket_customer_pending_idx": (
+        "tickets_ticket (customer_id, pending_until) WHERE pending_until IS NOT NULL"
+    ),
+    "ticket_cuser_pending_idx": (
+        "tickets_ticket (customer_user_id, pending_until) WHERE pending_until IS NOT NULL"
+    ),
 }
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, target in INDEXES.items():
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {target} WHERE pending_until IS NOT NULL"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0008_ticket_state_ids")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_indexes(INDEXES)]

@@ -10,6 +10,8 @@ one of those index entries (a power user's open-tickets counts: 20 ms → see RE
 
 from django.db import migrations
 
+from helpdesk.pg import postgres_sql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION customer_user_customer_ids(cu bigint) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -22,20 +24,10 @@ $$
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS customer_user_customer_ids(bigint)")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tickets", "0009_pending_per_customer"),
         ("customers", "0006_search_name_order"),
     ]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_sql([CREATE], ["DROP FUNCTION IF EXISTS customer_user_customer_ids(bigint)"])]
