@@ -80,12 +80,6 @@ def minutes_by_contract():
     )
 
 
-def minutes_recounted():
-    """`minutes_by_contract` as a subquery per contract (0 without any time)."""
-    total = minutes_by_contract().filter(ticket__contract=models.OuterRef("pk")).values("total")
-    return Coalesce(models.Subquery(total), 0)
-
-
 class ContractQuerySet(models.QuerySet):
     def active(self, today=None):
         """Active and running today (start/end dates inclusive, open ends allowed)."""
@@ -95,11 +89,10 @@ class ContractQuerySet(models.QuerySet):
         )
 
     def with_minutes_recounted(self):
-        """The hours-used rule itself (DESIGN §4): the minutes of the time entries of the
-        contract's tickets, summed now as `minutes_recounted`. Reads every entry of every
-        ticket on the contract, so only the services that (re)store `Contract.minutes_used`
-        and the tests that prove the stored total equal to it use it."""
-        return self.annotate(minutes_recounted=minutes_recounted())
+        """`minutes_by_contract` summed now for each contract, as `minutes_recounted` (0 without
+        any time): what the tests compare the stored `minutes_used` with."""
+        total = minutes_by_contract().filter(ticket__contract=models.OuterRef("pk"))
+        return self.annotate(minutes_recounted=Coalesce(models.Subquery(total.values("total")), 0))
 
 
 class Contract(TimeStamped):

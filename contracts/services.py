@@ -46,7 +46,7 @@ def contract_save(
 # --- hours used: the stored running total ----------------------------------------------------
 #
 # `Contract.minutes_used` = SUM(minutes) of the time entries of the contract's tickets
-# (DESIGN §4; the rule itself is `ContractQuerySet.with_minutes_recounted`). Every path that
+# (DESIGN §4; the rule itself is `contracts.models.minutes_by_contract`). Every path that
 # changes that sum changes the total in the same transaction, holding the contract's row lock
 # (taken after the ticket's, the order every path uses):
 #
