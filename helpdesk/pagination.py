@@ -5,6 +5,11 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
+def capped_label(count: int, cap: int) -> str:
+    """A count that stopped at `cap + 1`, as people read it: "6,346", or "10,000+"."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
 class CappedPaginator(Paginator):
     """Counts at most `cap` matches: `COUNT(*)` over a million visible tickets costs more than
     the page itself, and nobody pages past the first few hundred rows. Beyond the cap
@@ -24,8 +29,7 @@ class CappedPaginator(Paginator):
 
     @property
     def count_label(self) -> str:
-        """The total as people read it: "6,346", or "10,000+" past the cap."""
-        return f"{self.cap:,}+" if self.capped else f"{self.count:,}"
+        return capped_label(self.count, self.cap)
 
 
 class CountedPaginator(CappedPaginator):

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from helpdesk.pagination import capped_label
+
 register = template.Library()
 
 WARNING_WINDOW = timedelta(hours=1)
@@ -48,6 +50,4 @@ def row_count(value) -> str:
     """A widget row's ticket count, "1,000+" past `ROW_COUNT_CAP`."""
     from dashboards.selectors import ROW_COUNT_CAP
 
-    if value is None:
-        return "0"
-    return f"{ROW_COUNT_CAP:,}+" if value > ROW_COUNT_CAP else str(value)
+    return capped_label(value or 0, ROW_COUNT_CAP)
