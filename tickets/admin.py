@@ -28,6 +28,17 @@ from .models import (
 )
 
 
+def _lock_tickets_contracts(ticket_ids) -> set[int]:
+    """Lock the tickets' rows (key order, like the ticket services) and return the contracts
+    they count for, so an admin edit can recount those contracts' hours used."""
+    return set(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=ticket_ids)
+        .order_by("pk")
+        .values_list("contract_id", flat=True)
+    ) - {None}
+
+
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin):
     list_display = [
@@ -193,14 +204,9 @@ class TicketAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            contract_ids = set(
-                Ticket.objects.select_for_update()
-                .filter(pk__in=queryset.values("pk"))
-                .order_by("pk")
-                .values_list("contract_id", flat=True)
-            )
+            contract_ids = _lock_tickets_contracts(queryset.values("pk"))
             super().delete_queryset(request, queryset)
-            contracts_recount(contract_ids - {None})
+            contracts_recount(contract_ids)
 
     def get_search_results(self, request, queryset, search_term):
         # A number goes straight to the unique index; the admin's own search would OR it with
@@ -309,21 +315,13 @@ class TimeEntryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def _locked_contracts(self, ticket_ids) -> set:
-        return set(
-            Ticket.objects.select_for_update()
-            .filter(pk__in=ticket_ids)
-            .order_by("pk")
-            .values_list("contract_id", flat=True)
-        ) - {None}
-
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             ticket_ids = {obj.ticket_id}
             if change:  # the entry may have moved to another ticket
                 old = TimeEntry.objects.filter(pk=obj.pk).values_list("ticket_id", flat=True)
                 ticket_ids.update(old)
-            contract_ids = self._locked_contracts(ticket_ids)
+            contract_ids = _lock_tickets_contracts(ticket_ids)
             super().save_model(request, obj, form, change)
             contracts_recount(contract_ids)
 
@@ -332,7 +330,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            contract_ids = self._locked_contracts(queryset.values("ticket_id"))
+            contract_ids = _lock_tickets_contracts(queryset.values("ticket_id"))
             super().delete_queryset(request, queryset)
             contracts_recount(contract_ids)
 
