@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from contracts.models import Service
 from customers.models import CustomerUser
+from helpdesk.filters import DayFilter
 from tickets.models import Ticket
 
 from .selectors import callers, searchable_services
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class DayFilter(django_filters.DateFilter):
-    """`field__date >= day` (`after`) or `<= day` in the current time zone, written as a range
-    of the timestamp itself (`>= day 00:00`, `< next day 00:00`) so an index on it is used."""
-
-    def __init__(self, *args, after: bool, **kwargs):
-        self.after = after
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        if self.after:
-            return qs.filter(**{f"{self.field_name}__gte": _midnight(value)})
-        next_day = _midnight(value + datetime.timedelta(days=1))
-        return qs.filter(**{f"{self.field_name}__lt": next_day})
 
 
 class ClosedRequestFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
+from helpdesk.filters import DayFilter
 
 from .models import Queue, TicketState
 from .querysets import TicketRules
@@ -88,17 +89,17 @@ class TicketFilter(django_filters.FilterSet):
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), label="Service")
     locked = YesNoFilter(field_name="is_locked", label="Locked")
     escalated = YesNoFilter(method="filter_escalated", label="Escalated")
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", widget=DateInput, label="Created from"
+    created_after = DayFilter(
+        field_name="created_at", after=True, widget=DateInput, label="Created from"
     )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", widget=DateInput, label="Created to"
+    created_before = DayFilter(
+        field_name="created_at", after=False, widget=DateInput, label="Created to"
     )
-    closed_after = django_filters.DateFilter(
-        field_name="closed_at", lookup_expr="date__gte", widget=DateInput, label="Closed from"
+    closed_after = DayFilter(
+        field_name="closed_at", after=True, widget=DateInput, label="Closed from"
     )
-    closed_before = django_filters.DateFilter(
-        field_name="closed_at", lookup_expr="date__lte", widget=DateInput, label="Closed to"
+    closed_before = DayFilter(
+        field_name="closed_at", after=False, widget=DateInput, label="Closed to"
     )
     o = django_filters.OrderingFilter(
         fields=(

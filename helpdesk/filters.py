@@ -1,0 +1,27 @@
+"""Filters shared by the agent ticket search and the portal's closed-request search."""
+
+import datetime
+
+import django_filters
+from django.utils import timezone
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DayFilter(django_filters.DateFilter):
+    """`field__date >= day` (`after`) or `<= day` in the current time zone, written as a range
+    of the timestamp itself (`>= day 00:00`, `< next day 00:00`) so an index on it is used."""
+
+    def __init__(self, *args, after: bool, **kwargs):
+        self.after = after
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if self.after:
+            return qs.filter(**{f"{self.field_name}__gte": _midnight(value)})
+        next_day = _midnight(value + datetime.timedelta(days=1))
+        return qs.filter(**{f"{self.field_name}__lt": next_day})
