@@ -26,24 +26,34 @@ def _recent(queryset, show_all: bool) -> tuple[list, int]:
     return rows[1:], queryset.count() - ZOOM_RECENT
 
 
-def zoom_context(request, ticket, **forms) -> dict:
-    """Everything the zoom shows, in a fixed number of queries; `forms` replace the blank ones."""
-    show_all = request.GET.get("all") == "1"
+def _show_all(request) -> bool:
+    return request.GET.get("all") == "1"
+
+
+def thread_context(ticket, show_all: bool) -> dict:
+    """The articles and the history (`#thread`), the latest only unless `show_all`."""
     articles, articles_hidden = _recent(ticket_articles(ticket), show_all)
     events, events_hidden = _recent(
         ticket.events.select_related("actor").order_by("created_at", "id"), show_all
     )
+    return {
+        "ticket": ticket,
+        "articles": articles,
+        "articles_hidden": articles_hidden,
+        "events": events,
+        "events_hidden": events_hidden,
+    }
+
+
+def zoom_context(request, ticket, **forms) -> dict:
+    """Everything the zoom shows, in a fixed number of queries; `forms` replace the blank ones."""
     contract = None
     if ticket.contract_id:
         contract = Contract.objects.filter(pk=ticket.contract_id).first()
     minutes = ticket.time_entries.aggregate(total=Coalesce(Sum("minutes"), 0))["total"]
     pending = timezone.localtime(ticket.pending_until) if ticket.pending_until else None
     context = {
-        "ticket": ticket,
-        "articles": articles,
-        "articles_hidden": articles_hidden,
-        "events": events,
-        "events_hidden": events_hidden,
+        **thread_context(ticket, _show_all(request)),
         "contract": contract,
         "minutes_total": minutes,
         "reply_form": ArticleForm(),
@@ -62,10 +72,11 @@ def zoom_context(request, ticket, **forms) -> dict:
 @vary_on_headers("HX-Request")
 def ticket_detail(request, number):
     ticket = get_ticket_for_agent(request.user, number)
-    template = "tickets/detail.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#thread" if request.GET.get("all") == "1" else "#zoom"
-    return render(request, template, zoom_context(request, ticket))
+        if _show_all(request):  # "Show N earlier articles": the whole thread alone
+            return render(request, "tickets/detail.html#thread", thread_context(ticket, True))
+        return render(request, "tickets/detail.html#zoom", zoom_context(request, ticket))
+    return render(request, "tickets/detail.html", zoom_context(request, ticket))
 
 
 @agent_required
