@@ -87,6 +87,18 @@ def test_long_thread_shows_the_latest_50_and_loads_the_rest_on_request(agent_cli
     assert "action-reply" not in thread
 
 
+def test_show_all_is_404_outside_the_team(client, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    factories.ArticleFactory(ticket=ticket, body="secret")
+    client.force_login(factories.AgentFactory())
+
+    url = reverse("tickets:detail", args=[ticket.number])
+    response = client.get(url, {"all": "1"}, headers=HX)
+
+    assert response.status_code == 404
+    assert b"secret" not in response.content
+
+
 def test_short_thread_has_no_show_all_button(agent_client, queue):
     ticket = factories.TicketFactory(queue=queue)
     for _ in range(50):
