@@ -13,11 +13,12 @@ def capped_label(count: int, cap: int) -> str:
 class CappedPaginator(Paginator):
     """Counts at most `cap` matches: `COUNT(*)` over a million visible tickets costs more than
     the page itself, and nobody pages past the first few hundred rows. Beyond the cap
-    (`LIST_COUNT_CAP`) the total shows as "more than" it and the last page is the one at it."""
+    (`cap`, by default `LIST_COUNT_CAP`) the total shows as "more than" it and the last page is
+    the one at it."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cap: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cap = settings.LIST_COUNT_CAP
+        self.cap = settings.LIST_COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
@@ -37,8 +38,8 @@ class CountedPaginator(CappedPaginator):
     rows written so an index answers it (`portal.selectors.portal_count`), while the pages
     come from `object_list`."""
 
-    def __init__(self, object_list, per_page, total):
-        super().__init__(object_list, per_page)
+    def __init__(self, object_list, per_page, total, cap: int | None = None):
+        super().__init__(object_list, per_page, cap=cap)
         self._total = total
 
     @cached_property

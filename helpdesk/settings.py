@@ -197,6 +197,9 @@ HELPDESK_BASE_URL = env("HELPDESK_BASE_URL", default="")
 # Ticket search counts at most this many matches ("More than 10,000 tickets"), see
 # helpdesk/pagination.py.
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+# The portal's lists count at most this many requests ("1,000+"): a customer user reads the
+# first pages and narrows the search; each counted request is an index entry read.
+PORTAL_COUNT_CAP = env.int("PORTAL_COUNT_CAP", default=1_000)
 HELPDESK_PAGE_SIZES = (5, 10, 15, 20, 25, 50)
 HELPDESK_DEFAULT_PAGE_SIZE = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

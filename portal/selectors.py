@@ -141,8 +141,11 @@ def portal_count(
     if customer_user is None or not customer_user.is_active or not customer_user.is_power_user:
         return narrow(portal_tickets(customer_user)).order_by()[:limit].count()
     # A power user's tickets are `accessible_for` (DESIGN §5), here as its two disjoint parts.
+    # Each part selects `customer_id`, a column of every index it may use: with `pk`, the
+    # closed search's date filter read the customer's 80,000 rows from the heap (26 ms) instead
+    # of one index-only range of `(customer_id, state_id, closed_at)` (0.3 ms).
     part_customers, part_own = (
-        narrow(Ticket.objects.filter(part)).order_by().values("pk")
+        narrow(Ticket.objects.filter(part)).order_by().values("customer_id")
         for part in TicketRules.accessible_parts(customer_user)
     )
     return part_customers.union(part_own, all=True)[:limit].count()

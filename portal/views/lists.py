@@ -19,19 +19,21 @@ from ..selectors import (
 PAGE_SIZE = settings.HELPDESK_DEFAULT_PAGE_SIZE
 
 
+def _paginator(object_list, total) -> CountedPaginator:
+    return CountedPaginator(object_list, PAGE_SIZE, total, cap=settings.PORTAL_COUNT_CAP)
+
+
 @portal_user_required
 def home(request):
     """My open requests (incomplete) and my resolved requests, each paginated on its own."""
     customer_user = request.customer_user
     tickets = portal_tickets(customer_user)
-    open_page = CountedPaginator(
+    open_page = _paginator(
         tickets.incomplete(),
-        PAGE_SIZE,
         lambda limit: portal_count(customer_user, count_incomplete, limit),
     ).get_page(request.GET.get("open_page"))
-    resolved_page = CountedPaginator(
+    resolved_page = _paginator(
         tickets.resolved(),
-        PAGE_SIZE,
         lambda limit: portal_count(customer_user, count_resolved, limit),
     ).get_page(request.GET.get("resolved_page"))
     return render(
@@ -65,7 +67,7 @@ def closed(request):
     def total(limit):
         return portal_count(customer_user, narrow, limit)
 
-    page = CountedPaginator(rows, PAGE_SIZE, total).get_page(request.GET.get("page"))
+    page = _paginator(rows, total).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/closed.html",

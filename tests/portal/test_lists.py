@@ -138,7 +138,7 @@ def test_home_lists_paginate_separately(portal_client, portal_user):
 
 @pytest.mark.parametrize("power", [False, True])
 def test_home_counts_stop_at_the_cap(client, settings, power):
-    settings.LIST_COUNT_CAP = 11
+    settings.PORTAL_COUNT_CAP = 11
     user = factories.PortalUserFactory(is_power_user=power)
     now = timezone.now()
     opened = [
@@ -159,7 +159,7 @@ def test_home_counts_stop_at_the_cap(client, settings, power):
 
 
 def test_closed_search_count_stops_at_the_cap(portal_client, portal_user, settings):
-    settings.LIST_COUNT_CAP = 2
+    settings.PORTAL_COUNT_CAP = 2
     for _ in range(3):
         factories.TicketFactory(customer_user=portal_user, state="closed")
 
