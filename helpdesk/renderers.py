@@ -1,5 +1,8 @@
 """The form renderer: Django's widget templates through Jinja2, everything else as before."""
 
+from pathlib import Path
+
+from django import forms
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
@@ -10,6 +13,22 @@ class WidgetRenderer(Jinja2):
     of a few dozen options costs about a third of what the Django template engine takes. Any
     template that exists only for the Django engine (the admin's related-widget wrapper, for
     one) falls back to it."""
+
+    @cached_property
+    def engine(self):
+        # Django's widget templates, plus ours (helpdesk/jinja2: the Bootstrap field of
+        # `form_tags.bs_field`).
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(forms.__file__).parent / "jinja2",
+                    Path(__file__).parent / "jinja2",
+                ],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
 
     @cached_property
     def fallback(self):
