@@ -313,7 +313,15 @@ def test_closed_bad_dates_are_no_500(portal_client, portal_user):
     response = portal_client.get(reverse("portal:closed"), {"created_after": "yesterday"})
 
     assert response.status_code == 200
-    assert "Enter a valid date." in response.content.decode()
+    content = response.content.decode()
+    # the message sits under its own field, which is marked invalid (form_tags.bs_field)
+    assert re.search(
+        r'<input type="date" name="created_after" value="yesterday" class="[^"]*is-invalid',
+        content,
+    )
+    assert re.search(
+        r'id="id_created_after_error"[^>]*>\s*<span[^>]*><strong>Enter a valid date', content
+    )
     assert closed_rows(response) == [ticket.number]
 
 
