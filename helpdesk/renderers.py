@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
@@ -16,14 +17,14 @@ class WidgetRenderer(Jinja2):
 
     @cached_property
     def engine(self):
-        # Django's widget templates, plus ours (helpdesk/jinja2: the Bootstrap field of
-        # `form_tags.bs_field`).
+        # Django's widget templates, plus ours (templates/jinja2/helpdesk/field.html, the
+        # Bootstrap field of `form_tags.bs_field`).
         return self.backend(
             {
                 "APP_DIRS": True,
                 "DIRS": [
                     Path(forms.__file__).parent / "jinja2",
-                    Path(__file__).parent / "jinja2",
+                    Path(settings.BASE_DIR) / "templates" / "jinja2",
                 ],
                 "NAME": "djangoforms",
                 "OPTIONS": {},

@@ -69,6 +69,13 @@ TEMPLATES = [
             "libraries": {"form_tags": "helpdesk.templatetags.form_tags"},
         },
     },
+    # The hot fragments: the dashboards' list widgets (templates/jinja2/, helpdesk/jinja_env.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "helpdesk.jinja_env.environment"},
+    },
 ]
 
 # Widgets render through Jinja2 (helpdesk/renderers.py): a select's
