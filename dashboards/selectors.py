@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer, CustomerUser
+from tickets.counts import counts_by_state
 from tickets.models import Ticket, TicketState
 from tickets.querysets import COMPLETED, INCOMPLETE, TicketRules
 
@@ -338,31 +339,27 @@ def customer_ids_widget(ctx: WidgetContext) -> dict[str, Any]:
 
 
 def company_status_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """Escalated / Open / Closed / All counts and one count per state, from one grouped query:
-    each state's count and escalated count; Open / Closed / All add the states up by their
-    state type (the same rules as `TicketRules.incomplete` / `completed`)."""
-    tickets = ctx.visible_tickets().of_customer(ctx.customer)
-    # Grouped by state_id alone: one index-only scan, no state join per ticket row; the few
-    # states are read apart (one small query) and joined here.
-    per_state = {
-        row["state_id"]: row
-        for row in tickets.order_by()
-        .values("state_id")
-        .annotate(count=Count("id"), escalated=Count("id", filter=TicketRules.escalated(ctx.now)))
-    }
+    """Escalated / Open / Closed / All counts and one count per state. The per-state counts
+    come from the stored counts (`tickets.counts`, exact in every transaction): the largest
+    customer's 80,000 tickets were 17 ms of index-only scan, its stored counts are a few dozen
+    rows. Open / Closed / All add the states up by their state type (the same rules as
+    `TicketRules.incomplete` / `completed`); Escalated depends on the time and is counted."""
+    per_state = counts_by_state(ctx.customer, TicketRules.visible_to_agent(ctx.agent))
+    escalated = (
+        ctx.visible_tickets().of_customer(ctx.customer).filter(TicketRules.escalated(ctx.now))
+    )
     states = [
         {
             "state__id": state.pk,
             "state__name": state.name,
             "state__label": state.label,
             "state__state_type": state.state_type,
-            "count": per_state[state.pk]["count"],
-            "escalated": per_state[state.pk]["escalated"],
+            "count": per_state[state.pk],
         }
         for state in TicketState.objects.filter(pk__in=list(per_state)).order_by("pk")
     ]
     counts = {
-        "escalated": sum(s["escalated"] for s in states),
+        "escalated": escalated.order_by().count(),
         "open": sum(s["count"] for s in states if s["state__state_type"] in INCOMPLETE),
         "closed": sum(s["count"] for s in states if s["state__state_type"] in COMPLETED),
         "all": sum(s["count"] for s in states),

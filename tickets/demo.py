@@ -46,6 +46,7 @@ from .models import (
     Queue,
     Team,
     Ticket,
+    TicketCount,
     TicketCounter,
     TicketEvent,
     TicketState,
@@ -328,6 +329,7 @@ def demo_reset() -> None:
             model.objects.all().delete()
         Article.objects.all().delete()
         Ticket.objects.all().delete()
+        TicketCount.objects.all().delete()
         TicketCounter.objects.all().delete()
         NotificationGroup.objects.all().delete()
         Contract.objects.all().delete()
@@ -819,6 +821,10 @@ class DemoBuilder:
         from contracts.services import contracts_recount
 
         contracts_recount()
+        # Each COPY batch stored its own count rows: fold them (tickets.counts).
+        from tickets.counts import ticket_counts_compact
+
+        ticket_counts_compact()
 
     def _progress_bar(self, total: int):
         from tqdm import tqdm

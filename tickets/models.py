@@ -390,3 +390,31 @@ class TicketCounter(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.value}"
+
+
+class TicketCount(models.Model):
+    """How many tickets each customer has per queue and state, as deltas written by database
+    triggers in the ticket's own transaction (tickets/migrations/0013_ticket_count_triggers):
+    +1 for a new or arriving ticket, -1 for a deleted or leaving one. The sum of a key's rows
+    is exact for every reader at once, and writers never wait on each other (rows are only
+    inserted); `ticket_counts_compact` folds a key's rows into one now and then.
+
+    Read with `TicketCount.objects.of_customer(...)`; Company Status uses it, so counting a big
+    customer's 80,000 tickets by state reads a few dozen rows. Plain ids, no foreign keys: a
+    deleted customer's rows sum to nothing and are folded away.
+    """
+
+    customer_id = models.BigIntegerField()
+    queue_id = models.BigIntegerField()
+    state_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer_id", "queue_id", "state_id"], name="ticketcount_key_idx")
+        ]
+
+    def __str__(self):
+        return (
+            f"customer {self.customer_id} queue {self.queue_id} state {self.state_id}: {self.n:+}"
+        )

@@ -62,7 +62,7 @@ CIC_WIDGETS = [
     ("escalated-tickets", 4),
     ("new-tickets", 4),
     ("open-tickets", 4),
-    ("company-status", 4),  # counts grouped by state + the states
+    ("company-status", 5),  # stored counts by state + escalated count + the states
     ("customer-information", 3),  # contracts with hours used
     ("settings", 2),
 ]
