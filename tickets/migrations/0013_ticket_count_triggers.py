@@ -11,31 +11,29 @@ then fail, which is the reminder to create them again.
 
 from django.db import migrations
 
-COLUMNS = "tickets_ticketcount (customer_id, queue_id, state_id, n)"
-
 POSTGRES = [
-    f"""
+    """
     CREATE FUNCTION ticket_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {COLUMNS}
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n)
         SELECT customer_id, queue_id, state_id, count(*) FROM new_rows
         WHERE customer_id IS NOT NULL GROUP BY 1, 2, 3;
         RETURN NULL;
     END $$
     """,
-    f"""
+    """
     CREATE FUNCTION ticket_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {COLUMNS}
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n)
         SELECT customer_id, queue_id, state_id, -count(*) FROM old_rows
         WHERE customer_id IS NOT NULL GROUP BY 1, 2, 3;
         RETURN NULL;
     END $$
     """,
-    f"""
+    """
     CREATE FUNCTION ticket_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {COLUMNS}
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n)
         SELECT customer_id, queue_id, state_id, sum(d) FROM (
             SELECT customer_id, queue_id, state_id, -1 AS d FROM old_rows
             UNION ALL
@@ -63,29 +61,29 @@ POSTGRES_REVERSE = [
 ]
 
 SQLITE = [
-    f"""
+    """
     CREATE TRIGGER ticket_count_insert AFTER INSERT ON tickets_ticket
     WHEN NEW.customer_id IS NOT NULL
     BEGIN
-        INSERT INTO {COLUMNS} VALUES (NEW.customer_id, NEW.queue_id, NEW.state_id, 1);
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n) VALUES (NEW.customer_id, NEW.queue_id, NEW.state_id, 1);
     END
     """,
-    f"""
+    """
     CREATE TRIGGER ticket_count_delete AFTER DELETE ON tickets_ticket
     WHEN OLD.customer_id IS NOT NULL
     BEGIN
-        INSERT INTO {COLUMNS} VALUES (OLD.customer_id, OLD.queue_id, OLD.state_id, -1);
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n) VALUES (OLD.customer_id, OLD.queue_id, OLD.state_id, -1);
     END
     """,
-    f"""
+    """
     CREATE TRIGGER ticket_count_update AFTER UPDATE OF customer_id, queue_id, state_id
     ON tickets_ticket
     WHEN OLD.customer_id IS NOT NEW.customer_id OR OLD.queue_id IS NOT NEW.queue_id
         OR OLD.state_id IS NOT NEW.state_id
     BEGIN
-        INSERT INTO {COLUMNS}
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n)
         SELECT OLD.customer_id, OLD.queue_id, OLD.state_id, -1 WHERE OLD.customer_id IS NOT NULL;
-        INSERT INTO {COLUMNS}
+        INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n)
         SELECT NEW.customer_id, NEW.queue_id, NEW.state_id, 1 WHERE NEW.customer_id IS NOT NULL;
     END
     """,
@@ -97,7 +95,7 @@ SQLITE_REVERSE = [
 ]
 
 FILL = (
-    f"INSERT INTO {COLUMNS} SELECT customer_id, queue_id, state_id, count(*) "
+    "INSERT INTO tickets_ticketcount (customer_id, queue_id, state_id, n) SELECT customer_id, queue_id, state_id, count(*) "
     "FROM tickets_ticket WHERE customer_id IS NOT NULL GROUP BY customer_id, queue_id, state_id"
 )
 
