@@ -66,10 +66,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"form_tags": "helpdesk.templatetags.form_tags"},
+            "libraries": {
+                "form_tags": "helpdesk.templatetags.form_tags",
+                "jinja_tags": "helpdesk.templatetags.jinja_tags",
+            },
         },
     },
-    # The hot fragments: the dashboards' list widgets (templates/jinja2/, helpdesk/jinja_env.py).
+    # The hot fragments: the dashboards' list widgets and the portal's request lists
+    # (templates/jinja2/, helpdesk/jinja_env.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

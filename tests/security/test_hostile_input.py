@@ -62,6 +62,23 @@ def test_portal_detail_escapes_title_body_and_file_names(portal_client, hostile)
     _assert_escaped(portal_client.get(reverse("portal:detail", args=[hostile.number])))
 
 
+def test_portal_lists_escape_titles_and_caller_names(client, hostile):
+    """The request lists render their rows with Jinja2 (`{% jinja %}`): the title and, for a
+    power user, the caller's name come out escaped in the open and the closed list."""
+    power = hostile.customer_user
+    power.is_power_user = True
+    power.save()
+    factories.TicketFactory(customer_user=power, customer=power.customer, title=XSS, state="closed")
+    client.force_login(power.user)
+
+    for response in (
+        client.get(reverse("portal:home")),
+        client.get(reverse("portal:closed")),
+        client.get(reverse("portal:closed"), {"reference": XSS}),
+    ):
+        _assert_escaped(response)
+
+
 @pytest.mark.parametrize(
     ("url_name", "kind"),
     [
