@@ -210,19 +210,26 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
         current_scope = ctx.scope or DEFAULT_SCOPE
         rules = {key: scopes[current_scope] & q for key, q in filters.items()}
         rules.update({key: filters[current_filter] & q for key, q in scopes.items()})
-        names = [key.replace("-", "_") for key in rules]
-        aggregates = {name: _count(q) for name, q in zip(names, rules.values(), strict=True)}
+        # Tabs whose rules coincide (with "All tickets" active, "All" and "Accessible" are both
+        # every accessible ticket) share one aggregate.
+        names, aggregates = [], {}
+        for key, q in rules.items():
+            name = next((n for n, seen in aggregates.items() if seen == q), None)
+            name = name or key.replace("-", "_")
+            aggregates.setdefault(name, q)
+            names.append(name)
+        aggregates = {name: _count(q) for name, q in aggregates.items()}
         parts = [
             select(visible.filter(part), ctx.now)
             .order_by()
             .values(_one=Value(1))
             .annotate(**aggregates)
-            .values(*names)
+            .values(*aggregates)
             for part in TicketRules.accessible_parts(ctx.customer_user)
         ]
-        sums = dict.fromkeys(names, 0)
+        sums = dict.fromkeys(aggregates, 0)
         for row in parts[0].union(*parts[1:], all=True):
-            for name in names:
+            for name in aggregates:
                 sums[name] += row[name]
         counts = {key: sums[name] for key, name in zip(rules, names, strict=True)}
         if current_scope == "assigned":
