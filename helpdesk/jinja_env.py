@@ -13,7 +13,7 @@ from django.template import defaulttags
 from django.template.defaultfilters import filesizeformat, pluralize, urlencode
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.timesince import timesince
 from jinja2 import Environment
 
@@ -23,13 +23,6 @@ from tickets.templatetags.ticket_tags import agent_name, event_label, iso_dateti
 
 def url(name: str, *args) -> str:
     return reverse(name, args=args)
-
-
-def localized(value) -> str:
-    """A date or time as the Django engine prints `{{ value }}`: local time, localized."""
-    if value is None:
-        return ""
-    return formats.localize(timezone.template_localtime(value))
 
 
 def localdate(value) -> str:
@@ -73,7 +66,6 @@ def environment(**options) -> Environment:
             "iso_datetime": iso_datetime,
             "localdate": localdate,
             "localdatetime": localdatetime,
-            "localized": localized,
             "naturaltime": naturaltime,
             "pluralize": pluralize,
             "row_count": row_count,
