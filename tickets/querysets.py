@@ -130,7 +130,9 @@ class TicketRules:
         queue_ids = AgentPreferences.my_queues.through.objects.filter(
             agentpreferences__user=agent
         ).values("queue_id")
-        return Q(queue_id__in=queue_ids)
+        # As an array, the sub-query runs once; inside a tab count's FILTER an `IN` is a hashed
+        # sub-plan probed for each of 20,000 escalated tickets (~1.5 ms more).
+        return Q(InArray(F("queue_id"), Subquery(queue_ids)))
 
     @staticmethod
     def visible_to_agent(agent) -> Q:
