@@ -72,8 +72,8 @@ TEMPLATES = [
             },
         },
     },
-    # The hot fragments: the dashboards' list widgets and the portal's request lists
-    # (templates/jinja2/, helpdesk/jinja_env.py).
+    # The hot fragments: the dashboards' list widgets, the portal's request lists and the
+    # zoom's thread (templates/jinja2/, helpdesk/jinja_env.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

@@ -399,7 +399,7 @@ class TicketCount(models.Model):
     is exact for every reader at once, and writers never wait on each other (rows are only
     inserted); `ticket_counts_compact` folds a key's rows into one now and then.
 
-    Read with `TicketCount.objects.of_customer(...)`; Company Status uses it, so counting a big
+    Read with `tickets.counts.counts_by_state`; Company Status uses it, so counting a big
     customer's 80,000 tickets by state reads a few dozen rows. Plain ids, no foreign keys: a
     deleted customer's rows sum to nothing and are folded away.
     """
