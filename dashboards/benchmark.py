@@ -208,7 +208,17 @@ def small_customer(large: Customer) -> Customer:
     return candidates.filter(pk__in=list(last_ids)).first() or large
 
 
-# --- the floor view -------------------------------------------------------------------------
+# --- the floor views ------------------------------------------------------------------------
+
+# The issue that set the budgets measured ~1,000 requests/s for an empty Django view on its
+# machine; the empty view's row tells how this machine compares.
+REFERENCE_EMPTY_VIEW_PER_SECOND = 1000
+EMPTY_VIEW = "floor: empty view"
+
+
+def empty_view(request):
+    """Nothing but the middleware (no session, user or query is loaded): the machine's speed."""
+    return HttpResponse("-", content_type="text/plain")
 
 
 @agent_required
@@ -221,6 +231,7 @@ def floor_view(request):
 # The command swaps ROOT_URLCONF to this module: the product's URLs plus the floor view, so
 # no production URL exists only for the benchmark.
 urlpatterns = [
+    path("__benchmark__/empty/", empty_view, name="benchmark-empty"),
     path("__benchmark__/floor/", floor_view, name="benchmark-floor"),
     path("", include("helpdesk.urls")),
 ]
@@ -230,7 +241,10 @@ urlpatterns = [
 
 
 def build_cases(*, large: Customer, small: Customer, power: CustomerUser, zoom: Ticket):
-    cases = [Case("floor: one indexed query", "floor", reverse("benchmark-floor"))]
+    cases = [
+        Case(EMPTY_VIEW, "floor", reverse("benchmark-empty")),
+        Case("floor: one indexed query", "floor", reverse("benchmark-floor")),
+    ]
     for label, customer in (("large", large), ("small", small)):
         cid = customer.customer_id
         cases.append(
@@ -386,6 +400,20 @@ def table(rows: list[Row], load: dict) -> str:
             + (" (loaded earlier, reused)" if load.get("reused") else "")
         )
     return "\n".join(lines)
+
+
+def machine_speed(rows: list[Row]) -> str | None:
+    """How fast this machine serves the empty view, against the machine the budgets came from."""
+    row = next((r for r in rows if r.name == EMPTY_VIEW), None)
+    if row is None or row.median_ms <= 0:
+        return None
+    reference_ms = 1000 / REFERENCE_EMPTY_VIEW_PER_SECOND
+    return (
+        f"Machine speed: the empty view takes {row.median_ms:.2f} ms here "
+        f"({1000 / row.median_ms:,.0f}/s); the budgets were set on a machine serving "
+        f"~{REFERENCE_EMPTY_VIEW_PER_SECOND:,}/s, so a request here costs "
+        f"{row.median_ms / reference_ms:.1f}× its time."
+    )
 
 
 def machine() -> dict:

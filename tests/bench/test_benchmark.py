@@ -1,5 +1,6 @@
 """`manage.py benchmark` on a CI-sized data set: it loads, measures every case and reports."""
 
+import io
 import json
 
 import pytest
@@ -29,7 +30,13 @@ ROW_FIELDS = {
 
 
 def _expected_names():
-    names = ["floor: one indexed query", "CIC page (large)", "CIC page (small)", "CUIC page"]
+    names = [
+        "floor: empty view",
+        "floor: one indexed query",
+        "CIC page (large)",
+        "CIC page (small)",
+        "CUIC page",
+    ]
     for label in ("large", "small"):
         names += [f"CIC {w.key} ({label})" for w in CIC.widgets]
     for w in CUIC.widgets:
@@ -62,7 +69,10 @@ def _expected_names():
 def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     first, second = tmp_path / "out.json", tmp_path / "again.json"
 
-    call_command("benchmark", *SMALL, "--runs", "2", "--warmup", "1", "--json", str(first))
+    out = io.StringIO()
+    call_command(
+        "benchmark", *SMALL, "--runs", "2", "--warmup", "1", "--json", str(first), stdout=out
+    )
     call_command("benchmark", *SMALL, "--runs", "1", "--warmup", "0", "--json", str(second))
 
     data, again = json.loads(first.read_text()), json.loads(second.read_text())
@@ -72,8 +82,10 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
         assert (row["name"], row["status"]) == (row["name"], 200)
         assert row["runs"] == 2
         assert len(row["timings_ms"]) == 2
-        assert row["queries"] >= 1
     rows = {r["name"]: r for r in data["rows"]}
+    empty = rows.pop("floor: empty view")
+    assert (empty["queries"], empty["passed"]) == (0, None)  # no query, no budget
+    assert all(row["queries"] >= 1 for row in rows.values())
     assert rows["CIC new-tickets (large)"]["budget"] == "med≤25 p95≤60 q≤8"
     assert rows["search: customer '**'"]["budget"] == "med≤30"
     assert rows["portal closed search"]["budget"] == "med≤25"
@@ -89,6 +101,9 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert data["load"]["seconds"] > 0
     assert data["load"]["passed"] is None  # the load budget is for a million tickets
     assert set(data["machine"]) >= {"cpus", "database", "python", "load_average"}
+    # The empty view's time against the machine the budgets were set on (~1,000/s).
+    assert f"the empty view takes {empty['median_ms']:.2f} ms here" in out.getvalue()
+    assert "set on a machine serving ~1,000/s" in out.getvalue()
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
     assert Ticket.objects.count() == 2000

@@ -80,6 +80,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(bench.table(rows, load))
         self.stdout.write("")
+        if speed := bench.machine_speed(rows):
+            self.stdout.write(speed)
         if options["json_path"]:
             bench.write_json(options["json_path"], data)
             self.stdout.write(f"Results written to {options['json_path']}.")
