@@ -103,7 +103,7 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert set(data["machine"]) >= {"cpus", "database", "python", "load_average"}
     # The empty view's time against the machine the budgets were set on (~1,000/s).
     assert f"the empty view takes {empty['median_ms']:.2f} ms here" in out.getvalue()
-    assert "set on a machine serving ~1,000/s" in out.getvalue()
+    assert "the budgets were set on a machine serving ~1,000/s" in out.getvalue()
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
     assert Ticket.objects.count() == 2000
