@@ -228,7 +228,7 @@ def floor_view(request):
     return HttpResponse(number or "-", content_type="text/plain")
 
 
-# The command swaps ROOT_URLCONF to this module: the product's URLs plus the floor view, so
+# The command swaps ROOT_URLCONF to this module: the product's URLs plus the floor views, so
 # no production URL exists only for the benchmark.
 urlpatterns = [
     path("__benchmark__/empty/", empty_view, name="benchmark-empty"),
