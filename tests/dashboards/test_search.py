@@ -153,6 +153,21 @@ def test_search_customer_users_by_login_names_full_name_and_email(agent_client):
         assert markers(html, "result") == [f"customer_user:{jane.login}"], query
 
 
+def test_search_customer_users_by_first_or_last_name_alone(agent_client):
+    """Names that appear nowhere else (not in the login or email) are still found, by part of
+    the first or the last name, and across both with a wildcard."""
+    quirin = factories.CustomerUserFactory(
+        login="u1", first_name="Quirin", last_name="Zebulon", email="u1@example.org"
+    )
+    factories.CustomerUserFactory(
+        login="u2", first_name="Max", last_name="Power", email="u2@example.org"
+    )
+
+    for query in ["quir", "IRIN", "zebu", "ULON", "rin zeb", "rin*zeb", "n*z"]:
+        html = search(agent_client, query, kind="customer_user").content.decode()
+        assert markers(html, "result") == [f"customer_user:{quirin.login}"], query
+
+
 def test_search_customer_user_hit_opens_the_cic_of_its_primary_customer(agent_client):
     acme = factories.CustomerFactory(customer_id="ACME")
     factories.CustomerUserFactory(login="j.doe", customer=acme, first_name="Jane", last_name="D")
