@@ -7,8 +7,8 @@ the zoom. A marker in that ticket (its title names the seed) lets a second run r
 
 Requests go through Django's test client with a real session: an agent in a team granting
 every queue (not a superuser, so the queue rule is part of every query) and the power portal
-user of ACME. Each case runs `warmup` times, then `runs` timed times; the query count comes
-from one extra run inside `CaptureQueriesContext`.
+user of ACME. Each case runs `warmup` times, then every case is timed once per round for `runs`
+rounds; the query count comes from one extra run inside `CaptureQueriesContext`.
 """
 
 from __future__ import annotations
@@ -338,42 +338,64 @@ def check(row: Row, budget: Budget) -> bool | None:
     return ok
 
 
-def measure(
-    case: Case, client: Client, *, runs: int, warmup: int, clock: Callable = time.perf_counter
-):
-    headers = {"HX-Request": "true"} if case.htmx else {}
-    for _ in range(warmup):
-        client.get(case.url, headers=headers)
-    timings, cpu = [], []
-    status = 200
-    for _ in range(runs):
-        started, cpu_started = clock(), time.process_time()
-        response = client.get(case.url, headers=headers)
-        timings.append((clock() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
+def measure_all(
+    cases: list[Case],
+    clients: dict[str, Client],
+    *,
+    runs: int,
+    warmup: int,
+    clock: Callable = time.perf_counter,
+    progress: Callable = iter,
+) -> list[Row]:
+    """Time every case in rounds: each round requests every case once, in order.
+
+    The machine's speed drifts over minutes (the same page took 43 ms, then 26 ms a minute
+    later), so timing one case's runs back to back would give whichever cases ran in a slow
+    minute the blame for it; in rounds, each case's median spans the whole measurement, as the
+    floors' do. `progress` wraps the rounds (a progress bar)."""
+
+    def get(case: Case):
+        headers = {"HX-Request": "true"} if case.htmx else {}
+        return clients[case.client].get(case.url, headers=headers)
+
+    for case in cases:
+        for _ in range(warmup):
+            get(case)
+    timings: dict[str, list[float]] = {case.name: [] for case in cases}
+    cpu: dict[str, list[float]] = {case.name: [] for case in cases}
+    status = dict.fromkeys(timings, 200)
+    for _ in progress(range(runs)):
+        for case in cases:
+            started, cpu_started = clock(), time.process_time()
+            response = get(case)
+            timings[case.name].append((clock() - started) * 1000)
+            cpu[case.name].append((time.process_time() - cpu_started) * 1000)
+            if response.status_code != 200:
+                status[case.name] = response.status_code
+    rows = []
+    for case in cases:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(case)
         if response.status_code != 200:
-            status = response.status_code
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(case.url, headers=headers)
-    if response.status_code != 200:
-        status = response.status_code
-    budget = BUDGETS[case.group]
-    row = Row(
-        name=case.name,
-        group=case.group,
-        url=case.url,
-        status=status,
-        median_ms=round(statistics.median(timings), 2),
-        p95_ms=round(percentile(timings, 0.95), 2),
-        cpu_ms=round(statistics.median(cpu), 2),
-        queries=len(captured),
-        budget=budget.describe(),
-        passed=None,
-        runs=runs,
-        timings_ms=[round(t, 2) for t in timings],
-    )
-    row.passed = check(row, budget)
-    return row
+            status[case.name] = response.status_code
+        budget = BUDGETS[case.group]
+        row = Row(
+            name=case.name,
+            group=case.group,
+            url=case.url,
+            status=status[case.name],
+            median_ms=round(statistics.median(timings[case.name]), 2),
+            p95_ms=round(percentile(timings[case.name], 0.95), 2),
+            cpu_ms=round(statistics.median(cpu[case.name]), 2),
+            queries=len(captured),
+            budget=budget.describe(),
+            passed=None,
+            runs=runs,
+            timings_ms=[round(t, 2) for t in timings[case.name]],
+        )
+        row.passed = check(row, budget)
+        rows.append(row)
+    return rows
 
 
 def verdict(passed: bool | None) -> str:
@@ -409,11 +431,17 @@ def machine_speed(rows: list[Row]) -> str | None:
         return None
     # Only a reference point: a page that works through a lot of memory can run slower here
     # while the empty view runs faster (README, Performance).
-    return (
+    line = (
         f"Machine: the empty view takes {row.median_ms:.2f} ms here "
         f"({1000 / row.median_ms:,.0f} requests/s); the budgets were set on a machine serving "
         f"~{REFERENCE_EMPTY_VIEW_PER_SECOND:,}/s."
     )
+    if len(row.timings_ms) > 1:
+        # Every case ran in the same rounds, so this spread is the drift all rows went through.
+        line += (
+            f" Across the rounds it took {min(row.timings_ms):.2f}–{max(row.timings_ms):.2f} ms."
+        )
+    return line
 
 
 def machine() -> dict:

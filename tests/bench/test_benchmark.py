@@ -5,9 +5,19 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from customers.models import Customer
-from dashboards.benchmark import BUDGETS, Budget, Row, check, load_verdict, percentile
+from dashboards.benchmark import (
+    BUDGETS,
+    Budget,
+    Case,
+    Row,
+    check,
+    load_verdict,
+    measure_all,
+    percentile,
+)
 from dashboards.widgets import CIC, CUIC
 from tests import factories
 from tickets.models import Ticket
@@ -104,6 +114,8 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     # The empty view's time against the machine the budgets were set on (~1,000/s).
     assert f"the empty view takes {empty['median_ms']:.2f} ms here" in out.getvalue()
     assert "the budgets were set on a machine serving ~1,000/s" in out.getvalue()
+    low, high = min(empty["timings_ms"]), max(empty["timings_ms"])
+    assert f"Across the rounds it took {low:.2f}–{high:.2f} ms." in out.getvalue()
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
     assert Ticket.objects.count() == 2000
@@ -154,3 +166,34 @@ def test_check_fails_on_each_budget_limit():
     assert check(row(25, 60, 9), budget) is False
     assert check(row(1, 1, 1, status=500), budget) is False
     assert check(row(999, 999, 99), Budget()) is None
+
+
+class RecordingClient(Client):
+    """Django's test client, noting the path of every request it makes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths = []
+
+    def get(self, path, *args, **kwargs):
+        self.paths.append(path)
+        return super().get(path, *args, **kwargs)
+
+
+@pytest.mark.django_db
+def test_measure_all_times_the_cases_in_rounds():
+    """Every case runs once per round, so a slow minute of the machine falls on all cases."""
+    client = RecordingClient()
+    cases = [Case("a", "floor", "/healthz?a"), Case("b", "floor", "/login/", htmx=True)]
+
+    rows = measure_all(cases, {"agent": client}, runs=3, warmup=2)
+
+    a, b = "/healthz?a", "/login/"
+    warmup, rounds, counted = [a, a, b, b], [a, b] * 3, [a, b]
+    assert client.paths == warmup + rounds + counted
+    assert [(r.name, r.status, r.runs, len(r.timings_ms)) for r in rows] == [
+        ("a", 200, 3, 3),
+        ("b", 200, 3, 3),
+    ]
+    assert rows[1].queries == 0
+    assert rows[1].passed is None

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--customer-users", type=int, default=100_000)
         parser.add_argument("--tickets", type=int, default=1_000_000)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--runs", type=int, default=30, help="Timed runs per case.")
+        parser.add_argument(
+            "--runs", type=int, default=30, help="Timed rounds (one run of every case each)."
+        )
         parser.add_argument("--warmup", type=int, default=3, help="Untimed runs per case first.")
         parser.add_argument(
             "--only",
@@ -168,14 +170,16 @@ class Command(BaseCommand):
             cases = [c for c in cases if any(text in c.name for text in options["only"])]
             if not cases:
                 raise CommandError("No case name contains any of the --only texts.")
-        rows = []
-        progress = tqdm(
-            cases, unit="case", disable=options["verbosity"] == 0, desc="Measuring", leave=False
+        return bench.measure_all(
+            cases,
+            clients,
+            runs=options["runs"],
+            warmup=options["warmup"],
+            progress=lambda rounds: tqdm(
+                rounds,
+                unit="round",
+                disable=options["verbosity"] == 0,
+                desc=f"Measuring {len(cases)} cases",
+                leave=False,
+            ),
         )
-        for case in progress:
-            rows.append(
-                bench.measure(
-                    case, clients[case.client], runs=options["runs"], warmup=options["warmup"]
-                )
-            )
-        return rows
