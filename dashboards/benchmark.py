@@ -429,8 +429,8 @@ def machine_speed(rows: list[Row]) -> str | None:
     row = next((r for r in rows if r.name == EMPTY_VIEW), None)
     if row is None or row.median_ms <= 0:
         return None
-    # Only a reference point: a page that works through a lot of memory can run slower here
-    # while the empty view runs faster (README, Performance).
+    # Only a reference point: this VM's CPU speed drifts by up to 4x within minutes
+    # (README, Performance), so one run's rate says little about the next.
     line = (
         f"Machine: the empty view takes {row.median_ms:.2f} ms here "
         f"({1000 / row.median_ms:,.0f} requests/s); the budgets were set on a machine serving "

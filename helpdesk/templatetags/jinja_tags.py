@@ -2,8 +2,8 @@
 rendered inside a Django template, with the request and the given variables only.
 
 For the few fragments that repeat per row on busy pages (the portal's request lists, the
-zoom's thread), where
-the Jinja2 engine renders rows about twice as fast; the page around them stays Django.
+zoom's thread), where the Jinja2 engine renders rows about twice as fast; the page around them
+stays Django.
 """
 
 from django import template
