@@ -7,7 +7,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.models import Customer, CustomerUser, TimeStamped
+from customers.models import Customer, CustomerUser
+from helpdesk.models import TimeStamped
 
 
 class ServiceQuerySet(models.QuerySet):

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from .views import contacts, contracts, customers, groups, locations
+from .views import contacts, customers, groups, locations
 
 app_name = "customers"
+
+# The Contracts tab is served by `contracts.views` (contracts builds on customers); the project
+# URLconf adds `contracts.urls.customer_tab_patterns` to this namespace.
 
 C = "<str:customer_id>"
 
@@ -25,10 +28,6 @@ urlpatterns = [
         contacts.contact_reactivate,
         name="contact-reactivate",
     ),
-    # Contracts
-    path(f"{C}/contracts/", contracts.contracts_tab, name="contracts"),
-    path(f"{C}/contracts/new/", contracts.contract_create, name="contract-create"),
-    path(f"{C}/contracts/<int:pk>/edit/", contracts.contract_edit, name="contract-edit"),
     # Notification Groups
     path(f"{C}/notification-groups/", groups.groups_tab, name="notification-groups"),
     path(

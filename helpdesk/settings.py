@@ -29,11 +29,13 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "helpdesk",
     "customers",
     "contracts",
     "tickets",
     "dashboards",
     "portal",
+    "devtools",
     "axes",
 ]
 

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import contracts.urls
+import customers.urls
+
 from . import health, views
+
+customer_patterns = customers.urls.urlpatterns + contracts.urls.customer_tab_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("portal.urls")),
     path("tickets/", include("tickets.urls")),
-    path("customers/", include("customers.urls")),
+    path("customers/", include((customer_patterns, customers.urls.app_name))),
     path("dashboards/", include("dashboards.urls")),
 ]

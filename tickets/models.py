@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 
 from contracts.models import SLA, Contract, Service
-from customers.models import Area, Customer, CustomerUser, Location, TimeStamped
+from customers.models import Area, Customer, CustomerUser, Location
+from helpdesk.models import TimeStamped
 
 from .querysets import CustomersOf, StateTypeIn, TicketQuerySet
 

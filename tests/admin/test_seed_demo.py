@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from contracts.models import Contract
 from customers.models import Customer, CustomerUser
+from devtools.demo import DEMO_PASSWORD
 from tickets import services
-from tickets.demo import DEMO_PASSWORD
 from tickets.models import Article, Ticket, TicketState, TimeEntry
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from customers.models import Customer
-from dashboards.benchmark import (
+from dashboards.widgets import CIC, CUIC
+from devtools.benchmark import (
     BUDGETS,
     Budget,
     Case,
@@ -18,7 +19,6 @@ from dashboards.benchmark import (
     measure_all,
     percentile,
 )
-from dashboards.widgets import CIC, CUIC
 from tests import factories
 from tickets.models import Ticket
 

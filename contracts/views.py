@@ -1,4 +1,5 @@
-"""The Contracts tab: contracts with hours used / limit; create and edit in the modal."""
+"""The Contracts tab of the customer settings: contracts with hours used / limit; create and
+edit in the modal. Its routes join the `customers` namespace in `helpdesk/urls.py`."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,12 +7,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from contracts.forms import ContractForm
-from contracts.models import Contract
+from customers.models import Customer
+from customers.views.common import PAGE_SIZE, customer_admin_required, get_customer, render_tab
 from helpdesk.auth import agent_required
 
-from ..models import Customer
-from .common import PAGE_SIZE, customer_admin_required, get_customer, render_tab
+from .forms import ContractForm
+from .models import Contract
 
 
 def get_contract(customer: Customer, pk: int) -> Contract:

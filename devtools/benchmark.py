@@ -1,6 +1,6 @@
 """`manage.py benchmark`: the data set, the measured requests and the speed budgets.
 
-The data set is the demo (`tickets.demo.DemoBuilder`) with a skew: ACME and two more customers
+The data set is the demo (`devtools.demo.DemoBuilder`) with a skew: ACME and two more customers
 hold 8 %, 6 % and 5 % of all tickets (80,000 / 60,000 / 50,000 of a million) and the rest
 spreads as a long tail, so most customers have a handful. One ACME ticket gets 200 articles for
 the zoom. A marker in that ticket (its title names the seed) lets a second run reuse the data.
@@ -32,10 +32,9 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from customers.models import Customer, CustomerUser
+from dashboards.widgets import CIC, CUIC
 from helpdesk.auth import agent_required
 from tickets.models import AgentPreferences, Article, Queue, Team, Ticket
-
-from .widgets import CIC, CUIC
 
 User = get_user_model()
 
@@ -43,7 +42,7 @@ HEAVY_SHARES = (0.08, 0.06, 0.05)
 ZOOM_ARTICLES = 200
 AGENT = "bench-agent"
 TEAM = "Benchmark: every queue"
-POWER_USER = "poweruser"  # the demo's power user of ACME (tickets/demo.py)
+POWER_USER = "poweruser"  # the demo's power user of ACME (devtools/demo.py)
 LARGE_CUSTOMER = "ACME"
 LOAD_BUDGET_SECONDS = 600
 LOAD_BUDGET_TICKETS = 1_000_000  # the load budget is for the default data set
@@ -136,7 +135,7 @@ def dataset_ticket(*, customers: int, customer_users: int, tickets: int, seed: i
 
 def load_dataset(*, customers, customer_users, tickets, seed, workers, progress, log):
     """Load the skewed demo, give one ACME ticket 200 articles and mark it. Returns it."""
-    from tickets.demo import DemoBuilder
+    from devtools.demo import DemoBuilder
 
     builder = DemoBuilder(
         customers=customers,

@@ -1,7 +1,7 @@
 """`manage.py benchmark [--customers N] [--customer-users N] [--tickets N] [--seed N]
 [--runs N] [--warmup N] [--only TEXT] [--json PATH] [--reset]`: load (or reuse) a skewed data
 set and time every dashboard page and fragment, the search dialogs, ticket search, the zoom and
-the portal lists against the speed budgets. See `dashboards/benchmark.py`."""
+the portal lists against the speed budgets. See `devtools/benchmark.py`."""
 
 import json
 import os
@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
 
 from customers.models import Customer, CustomerUser
-from dashboards import benchmark as bench
+from devtools import benchmark as bench
 from tickets.models import Ticket
 
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             "largest_customer": bench.LARGE_CUSTOMER,
         }
         with override_settings(
-            ROOT_URLCONF="dashboards.benchmark",
+            ROOT_URLCONF="devtools.benchmark",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             STORAGES={
                 **settings.STORAGES,
@@ -114,7 +114,7 @@ class Command(BaseCommand):
                     "The database holds other customers or tickets. Run with --reset to replace "
                     "them with the benchmark data set (deletes every customer and ticket)."
                 )
-            from tickets.demo import demo_reset
+            from devtools.demo import demo_reset
 
             self.stdout.write("Deleting existing customers, contracts and tickets…")
             demo_reset()

@@ -36,9 +36,8 @@ from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from customers.models import NotificationEvent as Event
 from customers.services import customer_admin_group_ensure
-
-from .escalation import escalation_recompute
-from .models import (
+from tickets.escalation import escalation_recompute
+from tickets.models import (
     AgentPreferences,
     Article,
     Attachment,

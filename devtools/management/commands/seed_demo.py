@@ -1,5 +1,5 @@
 """Load demo data: `manage.py seed_demo [--customers N] [--users-per-customer N] [--tickets N]
-[--seed N] [--reset] [--if-empty]`. See `tickets/demo.py` for what it creates."""
+[--seed N] [--reset] [--if-empty]`. See `devtools/demo.py` for what it creates."""
 
 import os
 import time
@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from customers.models import Customer
-from tickets.demo import DEMO_PASSWORD, DemoBuilder, demo_logins, demo_reset
+from devtools.demo import DEMO_PASSWORD, DemoBuilder, demo_logins, demo_reset
 
 
 class Command(BaseCommand):
