@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets.models import Article, Ticket
+from tickets.selectors import agent_may_see, agents_of_queue
 
 from .models import AgentNotice
 
@@ -19,22 +19,14 @@ TEMPLATE = "emails/portal_customer_update"
 
 
 def agent_recipients(ticket: Ticket) -> list[str]:
-    """The owner; an unowned ticket's queue team members instead (active agents with email)."""
+    """The owner; an unowned ticket's queue team members instead (active agents with email).
+
+    Checked at send time: an owner who left the queue's team (or was deactivated) may no longer
+    see the ticket, so the team hears about it instead."""
     owner = ticket.owner
-    # Checked at send time: an owner who left the queue's team (or was deactivated) may no
-    # longer see the ticket, so the team hears about it instead.
-    if (
-        owner is not None
-        and owner.email
-        and Ticket.objects.visible_to_agent(owner).filter(pk=ticket.pk).exists()
-    ):
+    if owner is not None and owner.email and agent_may_see(owner, ticket):
         return [owner.email]
-    members = (
-        get_user_model()
-        .objects.filter(helpdesk_teams__queues=ticket.queue_id, is_active=True, is_staff=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    members = agents_of_queue(ticket.queue_id).exclude(email="").values_list("email", flat=True)
     return sorted(set(members))
 
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Count, F, Lookup, Q, Subquery
 from django.utils import timezone
 
+from helpdesk.auth import is_agent
+
 INCOMPLETE = ("new", "open", "pending_reminder", "pending_auto_close")
 COMPLETED = ("resolved", "closed")
 INACTIVE = ("resolved", "closed", "merged", "removed")
@@ -136,15 +138,16 @@ class TicketRules:
 
     @staticmethod
     def visible_to_agent(agent) -> Q:
-        """`TicketQuerySet.visible_to_agent` as a Q, for counts through a relation."""
-        if not (agent.is_authenticated and agent.is_active and agent.is_staff):
+        """The queues the agent's teams grant; a superuser sees every ticket. Only agents
+        (active staff users, `helpdesk.auth.is_agent`) see tickets at all."""
+        if not is_agent(agent):
             return Q(pk__in=[])
         if agent.is_superuser:
             return Q()
         from .models import Team
 
         queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
-        return Q(queue_id__in=queue_ids)
+        return Q(InArray(F("queue_id"), Subquery(queue_ids)))
 
     @staticmethod
     def through(prefix: str, rule: Q) -> Q:
@@ -267,17 +270,8 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(TicketRules.in_my_queues(agent))
 
     def visible_to_agent(self, agent):
-        """An agent sees the queues its teams grant; a superuser sees everything."""
-        if not agent.is_authenticated or not agent.is_active:
-            return self.none()
-        if agent.is_superuser:
-            return self.all()
-        if not agent.is_staff:
-            return self.none()
-        from .models import Team
-
-        queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
-        return self.filter(InArray(F("queue_id"), Subquery(queue_ids)))
+        """`TicketRules.visible_to_agent`."""
+        return self.filter(TicketRules.visible_to_agent(agent))
 
     # --- by customer --------------------------------------------------------------------------
     def of_customer(self, customer):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from helpdesk.auth import is_agent
 
 from .models import Article, Attachment, Queue, Team, Ticket
 
@@ -17,10 +20,29 @@ def tickets_for_agent(user) -> QuerySet[Ticket]:
 def queues_for_agent(user) -> QuerySet[Queue]:
     """Active queues the agent may see and choose (same rule as `visible_to_agent`)."""
     queues = Queue.objects.filter(is_active=True)
+    if not is_agent(user):
+        return queues.none()
     if user.is_superuser:
         return queues
     queue_ids = Team.queues.through.objects.filter(team__members=user).values("queue_id")
     return queues.filter(pk__in=queue_ids)
+
+
+def agent_may_see(user, ticket: Ticket) -> bool:
+    """`visible_to_agent` for one ticket and one user (who may be nobody)."""
+    if user is None:
+        return False
+    return Ticket.objects.visible_to_agent(user).filter(pk=ticket.pk).exists()
+
+
+def agents_of_queue(queue_id: int) -> QuerySet:
+    """Active agents in a team that grants the queue: who hears about its unowned tickets."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, helpdesk_teams__queues=queue_id)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def get_ticket_for_agent(user, number: str) -> Ticket:

@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -34,6 +33,7 @@ from django.utils import timezone
 
 from tickets.counts import ticket_counts_compact
 from tickets.models import Ticket, TicketState
+from tickets.selectors import agent_may_see, agents_of_queue
 from tickets.services import ticket_set_state
 
 __all__ = [
@@ -68,25 +68,11 @@ CONTEXT_RELATED = ("queue", "state", "priority", "owner", "responsible", "custom
 
 
 def _may_see(user, ticket: Ticket) -> bool:
-    """The agent visibility rule of `TicketQuerySet.visible_to_agent`, for one ticket."""
-    if user is None or not user.email:
-        return False
-    return Ticket.objects.visible_to_agent(user).filter(pk=ticket.pk).exists()
+    return user is not None and bool(user.email) and agent_may_see(user, ticket)
 
 
 def _queue_team(ticket: Ticket) -> list:
-    """Active agents in a team that grants the ticket's queue."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            is_staff=True,
-            helpdesk_teams__queues=ticket.queue_id,
-        )
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(agents_of_queue(ticket.queue_id).exclude(email=""))
 
 
 def reminder_recipients(ticket: Ticket) -> list[str]:
