@@ -203,11 +203,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.auto_close_resolved",
         "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),
     },
-    # The stored ticket counts only grow between runs; a few minutes' changes are cheap to add.
-    "compact-ticket-counts": {
-        "task": "tickets.tasks.compact_ticket_counts",
-        "schedule": timedelta(minutes=10),
-    },
 }
 
 # Product rules (DESIGN §5, §7).
