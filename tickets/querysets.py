@@ -147,7 +147,7 @@ class TicketRules:
         from .models import Team
 
         queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
-        return Q(InArray(F("queue_id"), Subquery(queue_ids)))
+        return Q(queue_id__in=queue_ids)
 
     @staticmethod
     def through(prefix: str, rule: Q) -> Q:
