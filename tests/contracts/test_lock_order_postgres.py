@@ -1,9 +1,8 @@
 """Lock order: sixteen processes move tickets between contracts while booking time on them.
 
 Every path that changes a contract's stored `minutes_used` locks the ticket, then the contracts
-in primary key order, before it writes a row that points at a contract. Run against
-PostgreSQL with real processes (each its own connection): no deadlock, no other error, and
-every contract's stored minutes equal the rule summed again.
+in primary key order. Run against PostgreSQL with real processes (each its own connection): no
+deadlock, no other error, and every contract's stored minutes equal the rule summed again.
 """
 
 import os
