@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -11,8 +12,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The insecure default only exists so `make run` works with nothing configured.
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef")
+# The insecure default only exists so `make run` (DEBUG=true) works with nothing configured;
+# a site running with DEBUG off must have its own key, or sessions and tokens are forgeable.
+SECRET_KEY = env(
+    "SECRET_KEY",
+    default="insecure-dev-key-change-me-in-production-0123456789abcdef" if DEBUG else "",
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG off the helpdesk needs its own secret key: set "
+        'SECRET_KEY in the environment or in .env (e.g. the output of `python -c "import '
+        'secrets; print(secrets.token_urlsafe(50))"`), or set DEBUG=true for development.'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
