@@ -2,6 +2,19 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .auth import is_agent, portal_customer_user
+from .validators import validate_sane_date
+
+
+class BoundedDateField(forms.DateField):
+    """A date people type, within sane years (a form error beyond, never an overflow)."""
+
+    default_validators = [validate_sane_date]
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time people type, within sane years in their time zone."""
+
+    default_validators = [validate_sane_date]
 
 
 class AgentAuthenticationForm(AuthenticationForm):

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
+from helpdesk.forms import BoundedDateTimeField
+from helpdesk.validators import has_control_characters
 
 from .models import INCOMPLETE_TYPES, Priority, StateType, TicketState, TicketType
 from .selectors import queues_for_agent
@@ -140,7 +142,7 @@ class TicketCreateForm(forms.Form):
         value = source.get(key) if source else None
         if hasattr(value, "pk"):
             return value
-        if not value or (integer and not str(value).isdigit()):
+        if not value or (integer and not str(value).isdigit()) or has_control_characters(value):
             return None
         return queryset.filter(**{field: value}).first()
 
@@ -207,7 +209,7 @@ class StateForm(forms.Form):
         to_field_name="name",
         label="Next state",
     )
-    pending_until = forms.DateTimeField(
+    pending_until = BoundedDateTimeField(
         required=False,
         widget=DateTimeLocalInput(),
         label="Pending until",

@@ -1,0 +1,167 @@
+"""Bad input found by a hostile review: each answers a 404 or a form error, never a 500, on
+SQLite and on PostgreSQL (which refuses a NUL in a string outright)."""
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from contracts.models import Contract
+from tests import factories
+from tests.security.world import build_world, url_kwargs, url_names
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = url_names()
+CONTROL_CHARACTERS = ["\x00", "\n", "\x1b", "\x7f"]
+# Routes with a natural key (ticket number, customer ID, login) in the path.
+KEYED_ROUTES = sorted(
+    name
+    for name, pattern in ROUTES.items()
+    if {type(c).__name__ for c in pattern.pattern.converters.values()}
+    & {"KeyConverter", "KeyPathConverter"}
+)
+MARK = "zzMARKzz"
+
+
+def test_every_natural_key_in_a_path_uses_a_converter_without_control_characters():
+    """`str` and `path` are left only for names looked up in code (dashboard and widget keys)."""
+    loose = sorted(
+        (name, param)
+        for name, pattern in ROUTES.items()
+        if not name.startswith("admin:")
+        for param, converter in pattern.pattern.converters.items()
+        if type(converter).__name__ in ("StringConverter", "PathConverter")
+        and param not in ("dashboard", "widget")
+    )
+
+    assert loose == []
+    assert len(KEYED_ROUTES) == 38
+
+
+@pytest.mark.parametrize("name", KEYED_ROUTES)
+def test_a_control_character_in_a_path_key_answers_404_for_everyone(name):
+    world = build_world()
+    pattern = ROUTES[name]
+    kwargs = url_kwargs(world, name, pattern)
+    keys = {
+        param
+        for param, converter in pattern.pattern.converters.items()
+        if type(converter).__name__ in ("KeyConverter", "KeyPathConverter")
+    }
+    found = set()
+    for key in keys:
+        for char in CONTROL_CHARACTERS:
+            url = reverse(name, kwargs={**kwargs, key: MARK}).replace(
+                MARK, quote(f"{kwargs[key]}{char}", safe="")
+            )
+            for role in ("anon", "portal", "power", "agent", "admin"):
+                client = Client()
+                if world.users[role] is not None:
+                    client.force_login(world.users[role])
+                for method in ("get", "post"):
+                    found.add(
+                        (key, repr(char), role, method, getattr(client, method)(url).status_code)
+                    )
+
+    assert {status for *_, status in found} == {404}
+
+
+@pytest.mark.parametrize("param", ["customer", "customer_user", "location"])
+def test_a_control_character_in_the_new_ticket_customer_fields_is_refused(
+    agent_client, queue, param
+):
+    """The customer-dependent selects look the customer up from the raw parameters."""
+    contact = factories.CustomerUserFactory()
+    data = {
+        "customer": contact.customer.customer_id,
+        "customer_user": contact.login,
+        "title": "Printer",
+        "body": "Jammed",
+        "queue": queue.pk,
+        param: f"{contact.customer.customer_id}\x00",
+    }
+
+    options = agent_client.get(reverse("tickets:new-options"), data)
+    created = agent_client.post(reverse("tickets:new-phone"), data)
+
+    assert (options.status_code, created.status_code) == (200, 400)
+    assert Ticket.objects.count() == 0
+
+
+# --- dates at the ends of the calendar --------------------------------------------------------
+
+DATE_ERROR = "Enter a date between the years 1900 and 2200."
+FAR_DATES = [("9999-12-31", "America/New_York"), ("0001-01-01", "Asia/Tokyo")]
+DAY_PARAMS = ["created_after", "created_before", "closed_after", "closed_before"]
+
+
+@pytest.mark.parametrize(("day", "zone"), [*FAR_DATES, ("9999-12-31", "UTC")])
+@pytest.mark.parametrize("param", DAY_PARAMS)
+def test_a_far_day_in_the_ticket_search_is_a_form_error(
+    agent_client, settings, queue, day, zone, param
+):
+    settings.TIME_ZONE = zone
+    factories.TicketFactory(queue=queue, state="closed")
+
+    response = agent_client.get(reverse("tickets:list"), {param: day})
+
+    assert response.status_code == 200
+    assert DATE_ERROR in response.content.decode()
+    assert 'data-ticket="' not in response.content.decode()
+
+
+@pytest.mark.parametrize(("day", "zone"), [*FAR_DATES, ("9999-12-31", "UTC")])
+@pytest.mark.parametrize("param", DAY_PARAMS)
+def test_a_far_day_in_the_portal_closed_search_is_a_form_error(client, settings, day, zone, param):
+    settings.TIME_ZONE = zone
+    power = factories.PortalUserFactory(is_power_user=True)
+    factories.TicketFactory(customer_user=power, customer=power.customer, state="closed")
+    client.force_login(power.user)
+
+    response = client.get(reverse("portal:closed"), {param: day})
+
+    assert response.status_code == 200
+    assert DATE_ERROR in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [("9999-12-31T23:59", "America/New_York"), ("0001-01-01T00:00", "Asia/Tokyo")],
+)
+def test_a_far_pending_time_is_a_form_error(agent_client, settings, queue, moment, zone):
+    settings.TIME_ZONE = zone
+    ticket = factories.TicketFactory(queue=queue, state="open")
+
+    response = agent_client.post(
+        reverse("tickets:set-state", args=[ticket.number]),
+        {"state": "pending", "pending_until": moment},
+    )
+
+    assert response.status_code == 400
+    assert DATE_ERROR in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.state.name, ticket.pending_until) == ("open", None)
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date"])
+def test_a_far_contract_date_is_a_form_error(client, admin_user, field):
+    customer = factories.CustomerFactory()
+    contact = factories.CustomerUserFactory(customer=customer)
+    client.force_login(admin_user)
+    data = {
+        "description": "Support",
+        "customer_contact": contact.pk,
+        "support_contact": admin_user.pk,
+        "start_date": "2026-01-01",
+        field: "9999-12-31",
+        "is_active": "on",
+    }
+
+    response = client.post(reverse("customers:contract-create", args=[customer.customer_id]), data)
+
+    assert response.status_code == 422
+    assert DATE_ERROR in response.content.decode()
+    assert Contract.objects.count() == 0
