@@ -1,14 +1,22 @@
 """Bad input found by a hostile review: each answers a 404 or a form error, never a 500, on
 SQLite and on PostgreSQL (which refuses a NUL in a string outright)."""
 
+import csv
+from importlib import import_module
+from io import StringIO
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from contracts.models import Contract
+from customers.models import Customer, CustomerUser
+from customers.services import CustomerError, customer_user_create
 from tests import factories
+from tests.customers.helpers import HTMX, customer_admin
 from tests.security.world import build_world, url_kwargs, url_names
 from tickets.models import Ticket
 
@@ -165,3 +173,145 @@ def test_a_far_contract_date_is_a_form_error(client, admin_user, field):
     assert response.status_code == 422
     assert DATE_ERROR in response.content.decode()
     assert Contract.objects.count() == 0
+
+
+# --- logins -----------------------------------------------------------------------------------
+
+LOGIN_ERROR = "Use only letters, digits and . @ _ + - in a login (no spaces or line breaks)."
+BAD_LOGINS = ["jane\ndoe", "jane\tdoe", "jane doe", "jane/doe", "jane;doe", "jane\x7f"]
+
+
+def _customer_user_data(customer, login):
+    return {
+        "login": login,
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "email": "jane@example.com",
+        "customer": customer.pk,
+        "customers": [customer.pk],
+        "is_active": "on",
+    }
+
+
+@pytest.mark.parametrize("login", BAD_LOGINS)
+def test_a_login_outside_the_rule_is_a_form_error_when_adding(client, login):
+    client.force_login(customer_admin())
+    customer = factories.CustomerFactory()
+
+    response = client.post(
+        reverse("dashboards:customer-user-add", args=[customer.customer_id]),
+        _customer_user_data(customer, login),
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert LOGIN_ERROR in response.content.decode()
+    assert CustomerUser.objects.count() == 0
+
+
+@pytest.mark.parametrize("login", BAD_LOGINS)
+def test_a_login_outside_the_rule_is_a_form_error_when_editing(client, login):
+    client.force_login(customer_admin())
+    contact = factories.CustomerUserFactory(login="jane")
+
+    response = client.post(
+        reverse("dashboards:customer-user-edit", args=["jane"]),
+        _customer_user_data(contact.customer, login),
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert LOGIN_ERROR in response.content.decode()
+    assert list(CustomerUser.objects.values_list("login", flat=True)) == ["jane"]
+
+
+def test_a_login_outside_the_rule_is_refused_in_the_admin(client, admin_user):
+    customer = factories.CustomerFactory()
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:customers_customeruser_add"),
+        {**_customer_user_data(customer, "jane\ndoe"), "is_power_user": ""},
+    )
+
+    assert response.status_code == 200
+    assert LOGIN_ERROR in response.content.decode()
+    assert CustomerUser.objects.count() == 0
+
+
+@pytest.mark.parametrize("login", ["jane\ndoe", "jane doe"])
+def test_a_login_outside_the_rule_is_refused_by_the_service(login):
+    customer = factories.CustomerFactory()
+
+    with pytest.raises(CustomerError, match="Use only letters, digits"):
+        customer_user_create(
+            customer=customer, first_name="Jane", last_name="Doe", email="j@x.com", login=login
+        )
+
+    assert CustomerUser.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "error"),
+    [
+        ("login", "jane\ndoe", f"login: {LOGIN_ERROR}"),
+        ("login", "jane doe", f"login: {LOGIN_ERROR}"),
+        (
+            "customer_id",
+            "AC/ME",
+            "customer_id: Use letters, digits, spaces and punctuation other than / and \\.",
+        ),
+    ],
+)
+def test_a_bad_key_in_the_csv_import_imports_nothing(tmp_path, column, value, error):
+    path = tmp_path / "customers.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_type", "customer_id", "name", "login", "first_name", "last_name",
+                         "email"])  # fmt: skip
+        row = {"customer_id": "ACME", "login": "jane"}
+        row[column] = value
+        writer.writerow(["customer", row["customer_id"], "Acme", "", "", "", ""])
+        writer.writerow(["user", "ACME", "", row["login"], "Jane", "Doe", "jane@example.com"])
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_customers", str(path), stdout=StringIO(), stderr=err, verbosity=0)
+
+    assert error in err.getvalue()
+    assert (Customer.objects.count(), CustomerUser.objects.count()) == (0, 0)
+
+
+def test_existing_logins_with_control_characters_are_repaired_and_every_page_answers(
+    agent_client,
+):
+    """Logins saved before the rule: the migration's repair makes them usable in URLs again;
+    logins with spaces (allowed then, and fine in URLs) stay as they were."""
+    acme = factories.CustomerFactory(customer_id="ACME")
+    broken = factories.PortalUserFactory(login="jane\ndoe", customer=acme, last_name="Broken")
+    factories.CustomerUserFactory(login="jane_doe", customer=acme)  # the repair's first choice
+    spaced = factories.CustomerUserFactory(login="jim (ext)", customer=acme)
+    repair = import_module("customers.migrations.0007_login_characters").repair_logins
+
+    repair(django_apps, None)
+
+    broken.refresh_from_db()
+    broken.user.refresh_from_db()
+    spaced.refresh_from_db()
+    assert (broken.login, broken.user.username, spaced.login) == (
+        "jane_doe2",
+        "jane_doe2",
+        "jim (ext)",
+    )
+    widget = agent_client.get(
+        reverse("dashboards:widget", args=["cic", "ACME", "customer-users"]), headers=HTMX
+    )
+    search = agent_client.get(
+        reverse("dashboards:search"),
+        {"q": "Broken", "kind": "customer_user", "dashboard": "cuic"},
+        headers=HTMX,
+    )
+    page = agent_client.get(reverse("dashboards:cuic-user", args=["jane_doe2"]))
+    assert (widget.status_code, search.status_code, page.status_code) == (200, 200, 200)
+    assert 'data-customer-user="jane_doe2"' in widget.content.decode()
+    assert 'data-result="customer_user:jane_doe2"' in search.content.decode()
