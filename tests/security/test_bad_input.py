@@ -315,3 +315,35 @@ def test_existing_logins_with_control_characters_are_repaired_and_every_page_ans
     assert (widget.status_code, search.status_code, page.status_code) == (200, 200, 200)
     assert 'data-customer-user="jane_doe2"' in widget.content.decode()
     assert 'data-result="customer_user:jane_doe2"' in search.content.decode()
+
+
+# --- values derived from what people typed fit their columns -----------------------------------
+
+LONGEST_TITLE = "T" * 255
+
+
+def test_a_reply_to_a_ticket_with_the_longest_title_is_saved(agent_client, queue):
+    ticket = factories.TicketFactory(queue=queue, state="open", title=LONGEST_TITLE)
+
+    response = agent_client.post(reverse("tickets:reply", args=[ticket.number]), {"body": "Done"})
+
+    assert response.status_code == 302
+    assert ticket.articles.latest("id").subject == "Re: " + "T" * 250 + "…"
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "data", "subject"),
+    [
+        ("portal:update", "open", {"comment": "More"}, "Re: " + "T" * 250 + "…"),
+        ("portal:reopen", "resolved", {"comment": "Again"}, "Reopened: " + "T" * 244 + "…"),
+    ],
+)
+def test_a_portal_answer_on_a_request_with_the_longest_title_is_saved(
+    portal_client, portal_user, action, state, data, subject
+):
+    ticket = factories.TicketFactory(customer_user=portal_user, state=state, title=LONGEST_TITLE)
+
+    response = portal_client.post(reverse(action, args=[ticket.number]), data)
+
+    assert response.status_code == 302
+    assert ticket.articles.latest("id").subject == subject
