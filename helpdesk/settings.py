@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "helpdesk.password_validation.NotBlankValidator"},
+    {"NAME": "helpdesk.password_validation.CharacterVarietyValidator"},
 ]
 
 # Axes first: it refuses a locked-out login before any password is checked.

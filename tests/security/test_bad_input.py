@@ -2,12 +2,15 @@
 SQLite and on PostgreSQL (which refuses a NUL in a string outright)."""
 
 import csv
+import html
+import re
 from importlib import import_module
 from io import StringIO
 from urllib.parse import quote
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -347,3 +350,50 @@ def test_a_portal_answer_on_a_request_with_the_longest_title_is_saved(
 
     assert response.status_code == 302
     assert ticket.articles.latest("id").subject == subject
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+WEAK_PASSWORDS = [
+    (" " * 8, "This password consists of spaces only."),
+    (" " * 12 + "\t", "This password consists of spaces only."),
+    ("aaaaaaaa", "This password repeats too few characters: use at least 5 different ones."),
+    ("abababab", "This password repeats too few characters: use at least 5 different ones."),
+    ("xyzxyzxyzxyz", "This password repeats too few characters: use at least 5 different ones."),
+]
+
+
+@pytest.mark.parametrize(("password", "error"), WEAK_PASSWORDS)
+def test_a_weak_password_is_refused_by_the_portal_password_change(
+    portal_client, portal_user, password, error
+):
+    response = portal_client.post(
+        reverse("portal:password"),
+        {"old_password": factories.PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    portal_user.user.refresh_from_db()
+    assert response.status_code == 200
+    assert error in html.unescape(response.content.decode())
+    assert portal_user.user.check_password(factories.PASSWORD)
+
+
+@pytest.mark.parametrize(("password", "error"), WEAK_PASSWORDS)
+def test_a_weak_password_is_refused_by_createagent(password, error):
+    with pytest.raises(CommandError, match=re.escape(error)):
+        call_command("createagent", "frank", "frank@example.com", "--password", password)
+
+    assert not get_user_model().objects.filter(username="frank").exists()
+
+
+def test_a_varied_password_passes_every_rule(portal_client, portal_user):
+    password = "kettle-Orbit-93"
+
+    response = portal_client.post(
+        reverse("portal:password"),
+        {"old_password": factories.PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    portal_user.user.refresh_from_db()
+    assert response.status_code == 302
+    assert portal_user.user.check_password(password)
