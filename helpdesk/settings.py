@@ -278,12 +278,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): a username is locked out from one address after
-# AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_MINUTES; both login pages show
-# registration/locked_out.html with status 429.
+# Login throttling (django-axes, helpdesk/login_throttle.py): a username is locked out from one
+# address after AXES_FAILURE_LIMIT failed logins, and an address after
+# HELPDESK_ADDRESS_FAILURE_LIMIT failed logins whatever the usernames, for AXES_COOLOFF_MINUTES;
+# both login pages show registration/locked_out.html with status 429.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+HELPDESK_ADDRESS_FAILURE_LIMIT = env.int("HELPDESK_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "helpdesk.login_throttle.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The address is REMOTE_ADDR (never a client-supplied header): behind a proxy the lock-out is

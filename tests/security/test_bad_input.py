@@ -397,3 +397,59 @@ def test_a_varied_password_passes_every_rule(portal_client, portal_user):
     portal_user.user.refresh_from_db()
     assert response.status_code == 302
     assert portal_user.user.check_password(password)
+
+
+# --- login throttling per address ---------------------------------------------------------------
+
+
+@pytest.fixture
+def _limits(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.HELPDESK_ADDRESS_FAILURE_LIMIT = 6
+
+
+def _login(client, url_name, username, password):
+    return client.post(reverse(url_name), {"username": username, "password": password})
+
+
+@pytest.mark.usefixtures("_limits")
+@pytest.mark.parametrize("url_name", ["login", "portal:login"])
+def test_one_address_trying_a_password_on_many_accounts_is_locked_out(client, url_name):
+    make = factories.AgentFactory if url_name == "login" else factories.PortalUserFactory
+    users = [make() for _ in range(7)]
+    names = [getattr(user, "username", None) or user.login for user in users]
+    # Under the per-account limit everywhere, and the address still answers until its own.
+    tries = [_login(client, url_name, name, "Winter2026!").status_code for name in names[:5]]
+    last_try = _login(client, url_name, names[5], "Winter2026!")
+    locked = _login(client, url_name, names[6], factories.PASSWORD)
+
+    assert tries == [200] * 5
+    assert last_try.status_code == 429
+    assert (locked.status_code, b"data-lockout" in locked.content) == (429, True)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.usefixtures("_limits")
+def test_a_successful_login_does_not_clear_the_address_count(client):
+    own = factories.PortalUserFactory()
+    victims = [factories.PortalUserFactory().login for _ in range(6)]
+    for victim in victims[:3]:
+        _login(client, "portal:login", victim, "Winter2026!")
+    assert _login(client, "portal:login", own.login, factories.PASSWORD).status_code == 302
+    client.logout()
+
+    for victim in victims[3:5]:
+        assert _login(client, "portal:login", victim, "Winter2026!").status_code == 200
+    assert _login(client, "portal:login", victims[5], "Winter2026!").status_code == 429
+
+
+@pytest.mark.usefixtures("_limits")
+def test_other_addresses_still_log_in_while_one_is_locked_out(client):
+    user = factories.PortalUserFactory()
+    for _ in range(6):
+        _login(client, "portal:login", factories.PortalUserFactory().login, "Winter2026!")
+
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    response = _login(elsewhere, "portal:login", user.login, factories.PASSWORD)
+
+    assert response.status_code == 302
