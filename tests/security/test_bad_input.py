@@ -453,3 +453,28 @@ def test_other_addresses_still_log_in_while_one_is_locked_out(client):
     response = _login(elsewhere, "portal:login", user.login, factories.PASSWORD)
 
     assert response.status_code == 302
+
+
+# --- the portal's caller filter takes a login ---------------------------------------------------
+
+
+def test_the_closed_search_caller_is_a_login(client):
+    power = factories.PortalUserFactory(is_power_user=True, login="boss")
+    colleague = factories.PortalUserFactory(customer=power.customer, login="jane")
+    mine = factories.TicketFactory(customer_user=power, customer=power.customer, state="closed")
+    theirs = factories.TicketFactory(
+        customer_user=colleague, customer=power.customer, state="closed"
+    )
+    client.force_login(power.user)
+    url = reverse("portal:closed")
+
+    by_login = client.get(url, {"caller": "jane"})
+    unknown = client.get(url, {"caller": "nobody"})
+    by_key = client.get(url, {"caller": str(colleague.pk)})
+
+    assert 'value="jane"' in client.get(url).content.decode()
+    assert f'data-ticket="{theirs.number}"' in by_login.content.decode()
+    assert f'data-ticket="{mine.number}"' not in by_login.content.decode()
+    for response in (unknown, by_key):
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
