@@ -17,7 +17,11 @@ from django.urls import reverse
 
 from contracts.models import Contract
 from customers.models import Customer, CustomerUser
-from customers.services import CustomerError, customer_user_create
+from customers.services import (
+    CustomerError,
+    customer_admin_group_ensure,
+    customer_user_create,
+)
 from tests import factories
 from tests.customers.helpers import HTMX, customer_admin
 from tests.security.world import build_world, url_kwargs, url_names
@@ -478,3 +482,50 @@ def test_the_closed_search_caller_is_a_login(client):
     for response in (unknown, by_key):
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()
+
+
+# --- the New Customer Contact modal needs "Create/Edit Customers" -------------------------------
+
+
+def test_an_agent_without_customer_rights_cannot_add_a_contact_from_the_new_ticket_page(
+    agent_client,
+):
+    contact = factories.CustomerUserFactory()
+    customer = contact.customer
+    url = reverse("tickets:new-contact", args=[customer.customer_id])
+    data = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"}
+
+    modal = agent_client.get(url, headers=HTMX)
+    posted = agent_client.post(url, data, headers=HTMX)
+    page = agent_client.get(reverse("tickets:new-phone"), {"customer_user": contact.login})
+    options = agent_client.get(
+        reverse("tickets:new-options"), {"customer": customer.customer_id}, headers=HTMX
+    )
+
+    assert (modal.status_code, posted.status_code) == (403, 403)
+    assert b'data-error="forbidden"' in posted.content
+    assert list(CustomerUser.objects.all()) == [contact]
+    for response in (page, options):
+        assert response.status_code == 200
+        assert b'data-action="new-contact"' not in response.content
+
+
+def test_an_agent_with_customer_rights_sees_and_uses_the_contact_modal(agent_client, agent):
+    agent.groups.add(customer_admin_group_ensure())
+    contact = factories.CustomerUserFactory()
+    customer = contact.customer
+    url = reverse("tickets:new-contact", args=[customer.customer_id])
+
+    page = agent_client.get(reverse("tickets:new-phone"), {"customer_user": contact.login})
+    options = agent_client.get(
+        reverse("tickets:new-options"), {"customer": customer.customer_id}, headers=HTMX
+    )
+    posted = agent_client.post(
+        url, {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"}
+    )
+
+    for response in (page, options):
+        assert b'data-action="new-contact"' in response.content
+        assert f'hx-get="{url}"' in response.content.decode()
+    assert posted.status_code == 200
+    assert CustomerUser.objects.get(email="grace@example.com").customer == customer

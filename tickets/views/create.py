@@ -8,7 +8,8 @@ from django_htmx.http import trigger_client_event
 
 from customers.forms import ContactForm
 from customers.models import Customer
-from customers.services import CustomerError
+from customers.services import CustomerError, can_manage_customers
+from customers.views.common import customer_admin_required
 from helpdesk.auth import agent_required
 
 from .. import services
@@ -53,7 +54,12 @@ def _ticket_new(request, channel: str):
             initial=create_initial(request.user, customer_user), user=request.user
         )
         status = 200
-    context = {"form": form, "channel": channel, **CHANNELS[channel]}
+    context = {
+        "form": form,
+        "channel": channel,
+        "can_add_contact": can_manage_customers(request.user),
+        **CHANNELS[channel],
+    }
     return render(request, "tickets/new.html", context, status=status)
 
 
@@ -72,12 +78,15 @@ def ticket_new_email(request):
 def ticket_new_options(request):
     """HTMX: the customer-dependent selects for the chosen customer (and location)."""
     form = TicketCreateForm(initial=request.GET.dict(), user=request.user)
-    return render(request, "tickets/new.html#customer-fields", {"form": form})
+    context = {"form": form, "can_add_contact": can_manage_customers(request.user)}
+    return render(request, "tickets/new.html#customer-fields", context)
 
 
-@agent_required
+@customer_admin_required
 def contact_new(request, customer_id):
-    """The "Add Customer Contact" modal; on success the new contact is chosen in the form."""
+    """The "Add Customer Contact" modal; on success the new contact is chosen in the form.
+    Adding a contact is changing the customer: it needs "Create/Edit Customers", like the
+    customer pages (403 and nothing created otherwise)."""
     customer = get_object_or_404(Customer.objects.active(), customer_id=customer_id)
     form = ContactForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
