@@ -11,6 +11,7 @@ from customers.models import Customer
 from customers.services import CustomerError, can_manage_customers
 from customers.views.common import customer_admin_required
 from helpdesk.auth import agent_required
+from helpdesk.services import submit_once
 
 from .. import services
 from ..forms import PrefillForm, TicketCreateForm, create_initial
@@ -27,9 +28,11 @@ def _ticket_new(request, channel: str):
         form = TicketCreateForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            key = data.pop("key")
             customer_user = data.pop("customer_user")
             fields = {"by": request.user, **data}
-            try:
+
+            def create() -> str:
                 if channel == "email":
                     ticket = services.ticket_create_by_email(customer_user=customer_user, **fields)
                 else:
@@ -40,12 +43,20 @@ def _ticket_new(request, channel: str):
                         article_is_public=True,
                         **fields,
                     )
+                return ticket.number
+
+            try:
+                # Sent twice (a double click, a retry after a timeout): one ticket, and both
+                # answers lead to it.
+                number, _ = submit_once(
+                    user=request.user, action=CHANNELS[channel]["url"], key=key, work=create
+                )
             except services.TicketError as error:
                 form.add_error(None, str(error))
             else:
                 sent = " and emailed to the customer user" if channel == "email" else ""
-                messages.success(request, f"Ticket #{ticket.number} created{sent}.")
-                return redirect("tickets:detail", ticket.number)
+                messages.success(request, f"Ticket #{number} created{sent}.")
+                return redirect("tickets:detail", number)
         status = 400
     else:
         prefill = PrefillForm(request.GET)
