@@ -4,9 +4,9 @@ from . import views
 
 app_name = "dashboards"
 
-# Logins and customer IDs may hold dots, @, parentheses and spaces: `keypath` converters (a
-# `path` without control characters), with the widget key after the object so the object may
-# be anything but the empty string.
+# Customer IDs (and logins saved before the login rule) may hold dots, @, parentheses and
+# spaces: `keypath` converters (a `path` without control characters), with the widget key after
+# the object so the object may be anything but the empty string.
 urlpatterns = [
     path("cic/", views.cic, name="cic"),
     path("cic/<keypath:customer_id>/", views.cic_customer, name="cic-customer"),
