@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
-from .models import Submission
+from .models import Submission, fit_to_field
 
 
 @transaction.atomic
@@ -33,6 +33,6 @@ def submit_once(
         earlier = Submission.objects.get(user=user, action=action, key=key)
         return earlier.result, False
     result = work()
-    submission.result = result
+    submission.result = fit_to_field(Submission, "result", result)
     submission.save(update_fields=["result"])
     return result, True
