@@ -48,7 +48,7 @@ def contract_save(
 # `Contract.minutes_used` = SUM(minutes) of the time entries of the contract's tickets
 # (DESIGN §4; the rule itself is `ContractQuerySet.with_minutes_recounted`). Every path that
 # changes that sum changes the total in the same transaction, holding the contract's row lock
-# (taken after the ticket's, the order every path uses):
+# (taken after the ticket's, contracts in key order: `contracts_lock`):
 #
 # - booking time: `tickets.services.ticket_add_time` -> `contract_minutes_add`;
 # - a ticket moving to another contract (or off / onto one): `tickets.services.ticket_update`
@@ -59,11 +59,15 @@ def contract_save(
 # - bulk loads (demo data) -> `contracts_recount`.
 
 
-def _lock(contract_ids: Iterable[int | None]) -> list[int]:
-    """Lock the contracts' rows in primary key order (no deadlock between two movers)."""
+def contracts_lock(contract_ids: Iterable[int | None]) -> list[int]:
+    """Lock the contracts' rows in primary key order (no deadlock between two movers); returns
+    the keys. The order must be explicit: the model's default ordering (start date,
+    description) ties for alike contracts, and PostgreSQL then locks them in any order."""
     ids = sorted({pk for pk in contract_ids if pk is not None})
     if ids:
-        list(Contract.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        list(
+            Contract.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+        )
     return ids
 
 
@@ -80,7 +84,7 @@ def contract_ticket_moved(*, ticket, old_contract_id: int | None, new_contract_i
     in the transaction that changes `ticket.contract`, with the ticket's row locked."""
     if old_contract_id == new_contract_id:
         return
-    _lock([old_contract_id, new_contract_id])
+    contracts_lock([old_contract_id, new_contract_id])
     minutes = ticket.time_entries.aggregate(m=Sum("minutes"))["m"] or 0
     if not minutes:
         return

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
+from helpdesk.forms import BoundedDateTimeField, OnceForm
+from helpdesk.validators import has_control_characters
 
 from .models import INCOMPLETE_TYPES, Priority, StateType, TicketState, TicketType
 from .selectors import queues_for_agent
@@ -74,7 +76,7 @@ class PriorityChoiceField(forms.ModelChoiceField):
 # --- creation -------------------------------------------------------------------------------
 
 
-class TicketCreateForm(forms.Form):
+class TicketCreateForm(OnceForm):
     """New phone / email ticket. Customer-dependent choices follow the chosen customer.
 
     The customer comes from the posted data, else from `initial` (the `?customer_user=` link
@@ -139,7 +141,7 @@ class TicketCreateForm(forms.Form):
         value = source.get(key) if source else None
         if hasattr(value, "pk"):
             return value
-        if not value or (integer and not str(value).isdigit()):
+        if not value or (integer and not str(value).isdigit()) or has_control_characters(value):
             return None
         return queryset.filter(**{field: value}).first()
 
@@ -178,7 +180,7 @@ def create_initial(user, customer_user: CustomerUser | None) -> dict:
 # --- actions on a ticket --------------------------------------------------------------------
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(OnceForm):
     """Reply to the customer or internal/phone note (`tickets:reply`, `tickets:note`)."""
 
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text", max_length=50000)
@@ -200,13 +202,13 @@ class NoteForm(ArticleForm):
     )
 
 
-class StateForm(forms.Form):
+class StateForm(OnceForm):
     state = forms.ModelChoiceField(
         queryset=TicketState.objects.filter(state_type__in=SET_STATE_TYPES),
         to_field_name="name",
         label="Next state",
     )
-    pending_until = forms.DateTimeField(
+    pending_until = BoundedDateTimeField(
         required=False,
         widget=DateTimeLocalInput(),
         label="Pending until",
@@ -222,7 +224,7 @@ class StateForm(forms.Form):
         return cleaned
 
 
-class TimeForm(forms.Form):
+class TimeForm(OnceForm):
     minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes")
     note = forms.CharField(max_length=255, required=False, label="Note")
     accept_overage = forms.BooleanField(required=False, label="Accept additional time")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from customers.models import CustomerUser
+from helpdesk.models import fit_to_field
 
 from .escalation import ESCALATION_FIELDS, escalation_recompute
 from .models import (
@@ -97,7 +98,11 @@ def _save_attachments(article: Article, files: Iterable[UploadedFile]) -> None:
         upload.seek(0)
         kind = filetype.guess(head)
         content_type = kind.mime if kind else "application/octet-stream"
-        name = (upload.name or "attachment").replace("/", "_").replace("\\", "_")[:255]
+        name = fit_to_field(
+            Attachment,
+            "filename",
+            (upload.name or "attachment").replace("/", "_").replace("\\", "_"),
+        )
         attachment = Attachment(
             article=article, filename=name, content_type=content_type, size=upload.size or 0
         )
@@ -183,7 +188,7 @@ def ticket_create(
         channel=channel if channel in Article.ArticleChannel.values else "web",
         is_public=article_is_public,
         author=by if by is not None and by.is_authenticated else None,
-        subject=title,
+        subject=fit_to_field(Article, "subject", title),
         body=body,
     )
     _save_attachments(article, attachments)
@@ -229,7 +234,7 @@ def article_add(
         channel=channel,
         is_public=is_public,
         author=by if by is not None and by.is_authenticated else None,
-        subject=subject or f"Re: {ticket.title}",
+        subject=fit_to_field(Article, "subject", subject or f"Re: {ticket.title}"),
         body=body,
     )
     _save_attachments(article, attachments)
