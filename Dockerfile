@@ -33,7 +33,8 @@ COPY --from=assets /build/node_modules/sortablejs ./node_modules/sortablejs
 COPY . .
 # Static files are built into the image; the web service's collectstatic then has nothing to do
 # unless the code changed under a mounted volume.
-RUN python manage.py collectstatic --noinput --verbosity 0
+# collectstatic needs no real key; the running containers get theirs from .env.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --create-home --uid 10001 --user-group helpdesk \
     && mkdir -p /app/media /app/staticfiles \

@@ -4,6 +4,9 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development targets run with DEBUG on unless the environment says otherwise: with DEBUG off
+# the settings refuse to start without a SECRET_KEY of the site's own.
+DEV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test install lint format seed migrate worker beat clean
 
@@ -23,10 +26,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.package-lock.json
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo --if-empty
+	$(DEV) $(PY) manage.py seed_demo --if-empty
 
 run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ (agents) and http://$(HOST):$(PORT)/portal/ (customers)"
@@ -44,10 +47,10 @@ test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 worker: install
-	$(VENV)/bin/celery -A helpdesk worker -l info
+	$(DEV) $(VENV)/bin/celery -A helpdesk worker -l info
 
 beat: install
-	$(VENV)/bin/celery -A helpdesk beat -l info
+	$(DEV) $(VENV)/bin/celery -A helpdesk beat -l info
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles screenshots .pytest_cache .ruff_cache

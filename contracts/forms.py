@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from customers.models import Customer, CustomerUser
+from helpdesk.forms import BoundedDateField
 
 from . import services
 from .models import SLA, Contract, Service
@@ -51,6 +52,7 @@ class ContractForm(forms.ModelForm):
                 "Hours used at which a warning email goes out; below the contract hours."
             ),
         }
+        field_classes = {"start_date": BoundedDateField, "end_date": BoundedDateField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,7 +10,7 @@ from django.db.models import F, Sum
 
 from customers.models import Customer
 
-from .models import Contract, ContractNotification, minutes_by_contract
+from .models import Contract, ContractNotification
 
 
 class ContractError(Exception):
@@ -46,9 +46,9 @@ def contract_save(
 # --- hours used: the stored running total ----------------------------------------------------
 #
 # `Contract.minutes_used` = SUM(minutes) of the time entries of the contract's tickets
-# (DESIGN §4; the rule itself is `contracts.models.minutes_by_contract`). Every path that
+# (DESIGN §4; the rule itself is `ContractQuerySet.with_minutes_recounted`). Every path that
 # changes that sum changes the total in the same transaction, holding the contract's row lock
-# (taken after the ticket's, the order every path uses):
+# (taken after the ticket's, contracts in key order: `contracts_lock`):
 #
 # - booking time: `tickets.services.ticket_add_time` -> `contract_minutes_add`;
 # - a ticket moving to another contract (or off / onto one): `tickets.services.ticket_update`
@@ -59,11 +59,15 @@ def contract_save(
 # - bulk loads (demo data) -> `contracts_recount`.
 
 
-def _lock(contract_ids: Iterable[int | None]) -> list[int]:
-    """Lock the contracts' rows in primary key order (no deadlock between two movers)."""
+def contracts_lock(contract_ids: Iterable[int | None]) -> list[int]:
+    """Lock the contracts' rows in primary key order (no deadlock between two movers); returns
+    the keys. The order must be explicit: the model's default ordering (start date,
+    description) ties for alike contracts, and PostgreSQL then locks them in any order."""
     ids = sorted({pk for pk in contract_ids if pk is not None})
     if ids:
-        list(Contract.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        list(
+            Contract.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+        )
     return ids
 
 
@@ -80,7 +84,7 @@ def contract_ticket_moved(*, ticket, old_contract_id: int | None, new_contract_i
     in the transaction that changes `ticket.contract`, with the ticket's row locked."""
     if old_contract_id == new_contract_id:
         return
-    _lock([old_contract_id, new_contract_id])
+    contracts_lock([old_contract_id, new_contract_id])
     minutes = ticket.time_entries.aggregate(m=Sum("minutes"))["m"] or 0
     if not minutes:
         return
@@ -95,24 +99,19 @@ def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
     admin edits and deletes of time entries or tickets and after bulk loads; returns how many
     totals changed."""
     with transaction.atomic():
-        totals = minutes_by_contract()
-        if contract_ids is None:
-            # every row locked, in key order; then one grouped scan of all time entries
-            # (a subquery per contract takes minutes at a million tickets)
-            stored = dict(
-                Contract.objects.select_for_update()
-                .order_by("pk")
-                .values_list("pk", "minutes_used")
-            )
-        else:
-            ids = _lock(contract_ids)
-            stored = dict(Contract.objects.filter(pk__in=ids).values_list("pk", "minutes_used"))
-            totals = totals.filter(ticket__contract__in=ids)
-        counted = dict(totals.values_list("ticket__contract", "total"))
+        contracts = Contract.objects.all()
+        if contract_ids is not None:
+            contracts = contracts.filter(pk__in={pk for pk in contract_ids if pk is not None})
+        stored = dict(
+            contracts.select_for_update().order_by("pk").values_list("pk", "minutes_used")
+        )
+        counted = dict(
+            contracts.with_minutes_recounted().order_by().values_list("pk", "minutes_recounted")
+        )
         changed = [
-            Contract(pk=pk, minutes_used=counted.get(pk, 0))
+            Contract(pk=pk, minutes_used=counted[pk])
             for pk, minutes in stored.items()
-            if counted.get(pk, 0) != minutes
+            if counted[pk] != minutes
         ]
         Contract.objects.bulk_update(changed, ["minutes_used"], batch_size=500)
     return len(changed)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import views
 
-C = "<str:customer_id>"
+C = "<key:customer_id>"
 
 customer_tab_patterns = [
     path(f"{C}/contracts/", views.contracts_tab, name="contracts"),

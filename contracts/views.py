@@ -4,12 +4,14 @@ edit in the modal. Its routes join the `customers` namespace in `helpdesk/urls.p
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from customers.models import Customer
 from customers.views.common import PAGE_SIZE, customer_admin_required, get_customer, render_tab
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
 
 from .forms import ContractForm
 from .models import Contract
@@ -47,11 +49,17 @@ def _form_view(request, customer, contract=None):
             form.add_error(None, exc)
         else:
             verb = "saved" if contract else "created"
-            # The modal posted; answer the refreshed tab into the page and close the modal.
-            response = _tab(request, customer, message=f"Contract {saved.description} {verb}.")
-            response = retarget(response, "#tab-content")
-            response = reswap(response, "innerHTML")
-            return trigger_client_event(response, "closeModal")
+            message = f"Contract {saved.description} {verb}."
+
+            def show():
+                # The modal posted; answer the refreshed tab into the page and close the modal.
+                response = _tab(request, customer, message=message)
+                response = retarget(response, "#tab-content")
+                response = reswap(response, "innerHTML")
+                return trigger_client_event(response, "closeModal")
+
+            url = reverse("customers:contracts", args=[customer.customer_id])
+            return after_write(request, show, message=message, url=url)
     return render(
         request,
         "customers/tabs/contracts.html#contract-form",

@@ -13,7 +13,9 @@ import re
 
 from django import forms
 
-from .models import Customer, CustomerUser
+from helpdesk.validators import login_validator
+
+from .models import Customer, CustomerUser, customer_id_validator
 
 COLUMNS = (
     "record_type",
@@ -89,7 +91,9 @@ def _max(model, field: str) -> int:
 
 
 class CustomerRow(forms.Form):
-    customer_id = forms.CharField(max_length=_max(Customer, "customer_id"))
+    customer_id = forms.CharField(
+        max_length=_max(Customer, "customer_id"), validators=[customer_id_validator]
+    )
     name = forms.CharField(max_length=_max(Customer, "name"))
     street = forms.CharField(max_length=_max(Customer, "street"), required=False)
     zip = forms.CharField(max_length=_max(Customer, "zip"), required=False)
@@ -103,7 +107,7 @@ class CustomerRow(forms.Form):
 
 class CustomerUserRow(forms.Form):
     customer_id = forms.CharField(max_length=_max(Customer, "customer_id"))
-    login = forms.CharField(max_length=_max(CustomerUser, "login"))
+    login = forms.CharField(max_length=_max(CustomerUser, "login"), validators=[login_validator])
     first_name = forms.CharField(max_length=_max(CustomerUser, "first_name"))
     last_name = forms.CharField(max_length=_max(CustomerUser, "last_name"))
     email = forms.EmailField(max_length=_max(CustomerUser, "email"))

@@ -5,6 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.db.models.functions import Upper
 
 from helpdesk.models import TimeStamped
+from helpdesk.validators import login_validator
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -62,7 +63,7 @@ class CustomerUserQuerySet(models.QuerySet):
 
 
 class CustomerUser(TimeStamped):
-    login = models.CharField(max_length=150, unique=True)
+    login = models.CharField(max_length=150, unique=True, validators=[login_validator])
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)

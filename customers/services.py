@@ -10,7 +10,10 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from helpdesk.validators import login_validator
 
 from .models import Area, Customer, CustomerUser, Location, NotificationEvent, NotificationGroup
 
@@ -116,6 +119,16 @@ def email_taken(*, customer: Customer, email: str, exclude_pk: int | None = None
     return qs.exists()
 
 
+def _valid_login(login: str) -> str:
+    """The login, or CustomerError when `login_validator` refuses it (the forms and the CSV
+    import check it first; this keeps every other caller to the same rule)."""
+    try:
+        login_validator(login)
+    except ValidationError as error:
+        raise CustomerError(error.messages[0]) from None
+    return login
+
+
 def login_from_email(email: str) -> str:
     """A free login derived from the email: `Jane.Doe@x.com` → `jane.doe`, then `jane.doe2` …"""
     stem = re.sub(r"[^a-z0-9._+-]", "", email.strip().lower().split("@")[0])[:140] or "user"
@@ -156,7 +169,7 @@ def customer_user_create(
     if email_taken(customer=customer, email=email):
         raise CustomerError(f"A contact with the email {email} already exists for this customer.")
     if login:
-        login = login.strip()
+        login = _valid_login(login.strip())
         if CustomerUser.objects.filter(login__iexact=login).exists():
             raise CustomerError(f"The login {login} is already taken.")
     else:
@@ -204,6 +217,8 @@ def customer_user_update(
     ):
         raise CustomerError(f"A contact with the email {email} already exists for this customer.")
     login = changes.get("login")
+    if login is not None:
+        login = changes["login"] = _valid_login(login)
     if (
         login
         and CustomerUser.objects.filter(login__iexact=login).exclude(pk=customer_user.pk).exists()

@@ -7,7 +7,7 @@ app_name = "customers"
 # The Contracts tab is served by `contracts.views` (contracts builds on customers); the project
 # URLconf adds `contracts.urls.customer_tab_patterns` to this namespace.
 
-C = "<str:customer_id>"
+C = "<key:customer_id>"
 
 urlpatterns = [
     path("", customers.customer_list, name="list"),

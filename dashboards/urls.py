@@ -4,21 +4,24 @@ from . import views
 
 app_name = "dashboards"
 
-# Logins and customer IDs may hold dots, @, parentheses and spaces: `path` converters, with the
-# widget key after the object so the object may be anything but the empty string.
+# Customer IDs (and logins saved before the login rule) may hold dots, @, parentheses and
+# spaces: `keypath` converters (a `path` without control characters), with the widget key after
+# the object so the object may be anything but the empty string.
 urlpatterns = [
     path("cic/", views.cic, name="cic"),
-    path("cic/<path:customer_id>/", views.cic_customer, name="cic-customer"),
+    path("cic/<keypath:customer_id>/", views.cic_customer, name="cic-customer"),
     path("cuic/", views.cuic, name="cuic"),
-    path("cuic/<path:login>/", views.cuic_user, name="cuic-user"),
+    path("cuic/<keypath:login>/", views.cuic_user, name="cuic-user"),
     path("search/", views.search, name="search"),
     path("preferences/<str:dashboard>/", views.preferences, name="preferences"),
-    path("widget/<str:dashboard>/<path:object_id>/<str:widget>/", views.widget, name="widget"),
+    path("widget/<str:dashboard>/<keypath:object_id>/<str:widget>/", views.widget, name="widget"),
     path(
-        "customer/<path:customer_id>/add-user/",
+        "customer/<keypath:customer_id>/add-user/",
         views.customer_user_add,
         name="customer-user-add",
     ),
-    path("customer/<path:customer_id>/edit/", views.customer_edit, name="customer-edit"),
-    path("customer-user/<path:login>/edit/", views.customer_user_edit, name="customer-user-edit"),
+    path("customer/<keypath:customer_id>/edit/", views.customer_edit, name="customer-edit"),
+    path(
+        "customer-user/<keypath:login>/edit/", views.customer_user_edit, name="customer-user-edit"
+    ),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from customers.forms import CustomerForm, CustomerUserForm
 from customers.services import CustomerError, can_manage_customers
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
 
 from . import search as search_rules
 from .forms import PreferencesForm, SearchForm, WidgetParamsForm, modal_layout
@@ -293,14 +294,22 @@ def _modal(request, *, form, title: str, action: str, refresh: tuple, saved: boo
 
 
 def _modal_saved(request, *, form, title, action, refresh, finish: bool, message: str, done: str):
+    """The answer to a committed save: close the modal, or show the saved object's form
+    (`form()`, built only now: it reads the database, which may be gone after the commit)."""
     events = {"showMessage": message, **{f"refresh-{key}": True for key in refresh}}
     if finish and not request.htmx:
         return redirect(done)
     if finish:
         events["closeModal"] = True
         return _hx_trigger(HttpResponse(), events)
-    return _hx_trigger(
-        _modal(request, form=form, title=title, action=action, refresh=refresh, saved=True), events
+    return after_write(
+        request,
+        lambda: _hx_trigger(
+            _modal(request, form=form(), title=title, action=action, refresh=refresh, saved=True),
+            events,
+        ),
+        message=message,
+        url=done,
     )
 
 
@@ -323,10 +332,9 @@ def customer_user_add(request, customer_id: str):
             form.add_error(None, str(error))
         else:
             # After an add, "Save" continues as an edit of the new user.
-            edit = CustomerUserForm(instance=customer_user)
             return _modal_saved(
                 request,
-                form=edit,
+                form=lambda: CustomerUserForm(instance=customer_user),
                 title=f"Edit {customer_user.full_name}",
                 action=reverse("dashboards:customer-user-edit", args=[customer_user.login]),
                 refresh=USER_WIDGETS,
@@ -358,7 +366,7 @@ def customer_user_edit(request, login: str):
         else:
             return _modal_saved(
                 request,
-                form=CustomerUserForm(instance=saved),
+                form=lambda: CustomerUserForm(instance=saved),
                 title=f"Edit {saved.full_name}",
                 action=reverse("dashboards:customer-user-edit", args=[saved.login]),
                 refresh=refresh,
@@ -389,7 +397,7 @@ def customer_edit(request, customer_id: str):
         else:
             return _modal_saved(
                 request,
-                form=CustomerForm(instance=saved),
+                form=lambda: CustomerForm(instance=saved),
                 title=f"Edit {saved.name}",
                 action=reverse("dashboards:customer-edit", args=[saved.customer_id]),
                 refresh=CUSTOMER_WIDGETS,

@@ -5,6 +5,8 @@ import datetime
 import django_filters
 from django.utils import timezone
 
+from .forms import BoundedDateField
+
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -12,7 +14,10 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 class DayFilter(django_filters.DateFilter):
     """`field__date >= day` (`after`) or `<= day` in the current time zone, written as a range
-    of the timestamp itself (`>= day 00:00`, `< next day 00:00`) so an index on it is used."""
+    of the timestamp itself (`>= day 00:00`, `< next day 00:00`) so an index on it is used.
+    Days outside sane years are a form error: the day after 9999-12-31 does not exist."""
+
+    field_class = BoundedDateField
 
     def __init__(self, *args, after: bool, **kwargs):
         self.after = after

@@ -1,7 +1,22 @@
+import uuid
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .auth import is_agent, portal_customer_user
+from .validators import validate_sane_date
+
+
+class BoundedDateField(forms.DateField):
+    """A date people type, within sane years (a form error beyond, never an overflow)."""
+
+    default_validators = [validate_sane_date]
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time people type, within sane years in their time zone."""
+
+    default_validators = [validate_sane_date]
 
 
 class AgentAuthenticationForm(AuthenticationForm):
@@ -28,3 +43,30 @@ class PortalAuthenticationForm(AuthenticationForm):
                 code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
+
+
+def submission_key_field(*, required: bool = False) -> forms.UUIDField:
+    """The hidden one-time key of a form that writes (helpdesk.services.submit_once): a fresh
+    key for every form rendered. Posted without one the form still works, only without the
+    protection against a double submit (old clients); a malformed key is an error."""
+    return forms.UUIDField(
+        required=required,
+        initial=uuid.uuid4,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "This form is damaged; please reload the page and submit it again."
+        },
+    )
+
+
+class OnceForm(forms.Form):
+    """A form with a one-time key (`key`). The field is hidden, so its errors show with the
+    form's own errors."""
+
+    key = submission_key_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        for error in self.errors.pop("key", []):
+            self.add_error(None, error)
+        return cleaned

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -11,8 +12,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The insecure default only exists so `make run` works with nothing configured.
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef")
+# The insecure default only exists so `make run` (DEBUG=true) works with nothing configured;
+# a site running with DEBUG off must have its own key, or sessions and tokens are forgeable.
+SECRET_KEY = env(
+    "SECRET_KEY",
+    default="insecure-dev-key-change-me-in-production-0123456789abcdef" if DEBUG else "",
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG off the helpdesk needs its own secret key: set "
+        'SECRET_KEY in the environment or in .env (e.g. the output of `python -c "import '
+        'secrets; print(secrets.token_urlsafe(50))"`), or set DEBUG=true for development.'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -110,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "helpdesk.password_validation.NotBlankValidator"},
+    {"NAME": "helpdesk.password_validation.CharacterVarietyValidator"},
 ]
 
 # Axes first: it refuses a locked-out login before any password is checked.
@@ -253,12 +266,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): a username is locked out from one address after
-# AXES_FAILURE_LIMIT failed logins for AXES_COOLOFF_MINUTES; both login pages show
-# registration/locked_out.html with status 429.
+# Login throttling (django-axes, helpdesk/login_throttle.py): a username is locked out from one
+# address after AXES_FAILURE_LIMIT failed logins, and an address after
+# HELPDESK_ADDRESS_FAILURE_LIMIT failed logins whatever the usernames, for AXES_COOLOFF_MINUTES;
+# both login pages show registration/locked_out.html with status 429.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+HELPDESK_ADDRESS_FAILURE_LIMIT = env.int("HELPDESK_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "helpdesk.login_throttle.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The address is REMOTE_ADDR (never a client-supplied header): behind a proxy the lock-out is

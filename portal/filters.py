@@ -36,8 +36,10 @@ class ClosedRequestFilter(django_filters.FilterSet):
         label="Service",
         empty_label="Any service",
     )
+    # Named by login, the customer user's natural key (DESIGN §6); unknown = a form error.
     caller = django_filters.ModelChoiceFilter(
         queryset=CustomerUser.objects.none(),
+        to_field_name="login",
         field_name="customer_user",
         label="Caller",
         empty_label="Anyone",

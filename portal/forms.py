@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 
 from contracts.models import Service
+from helpdesk.forms import OnceForm, submission_key_field
 from tickets.forms import MultipleFileField
 from tickets.models import Impact, Satisfaction, Urgency
 
@@ -48,7 +47,7 @@ class NewRequestForm(ServiceStepForm):
         choices=Urgency.choices, coerce=int, label="How urgent is it?", initial=Urgency.MEDIUM
     )
     attachments = MultipleFileField()
-    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    key = submission_key_field(required=True)
 
     field_order = ["title", "description", "impact", "urgency", "attachments"]
 
@@ -81,7 +80,7 @@ class NewRequestForm(ServiceStepForm):
 # --- request actions -------------------------------------------------------------------------
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(OnceForm):
     comment = forms.CharField(
         label="Update the request",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Add information or a question…"}),
@@ -96,7 +95,7 @@ class UpdateForm(forms.Form):
         return comment
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(OnceForm):
     comment = forms.CharField(
         label="Why is the problem not solved?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -110,7 +109,7 @@ class ReopenForm(forms.Form):
         return comment
 
 
-class CloseForm(forms.Form):
+class CloseForm(OnceForm):
     satisfaction = forms.TypedChoiceField(
         label="How satisfied are you with the solution?",
         choices=Satisfaction.choices,

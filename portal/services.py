@@ -7,14 +7,14 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from contracts.models import Service
 from customers.models import CustomerUser
+from helpdesk.services import submit_once
 from tickets.models import Article, Channel, Ticket, TicketState
 from tickets.services import TicketError, article_add, ticket_create, ticket_set_state
 
-from .models import RequestSubmission
 from .selectors import allowed_services, contract_for, subcategories
 
 
@@ -28,11 +28,10 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("state").get(pk=ticket.pk)
 
 
-@transaction.atomic
 def portal_request_create(
     *,
     customer_user: CustomerUser,
-    key: uuid.UUID,
+    key: uuid.UUID | None,
     service: Service,
     subcategory: Service | None,
     title: str,
@@ -43,49 +42,47 @@ def portal_request_create(
 ) -> tuple[Ticket, bool]:
     """Create a request from the portal wizard; returns (ticket, created).
 
-    1. claim the one-time form key: if it was used, return that ticket (double submit);
+    1. claim the one-time form key (`submit_once`): if it was used, return that ticket
+       (double submit);
     2. re-check the service is allowed and the sub-category belongs to it;
     3. the ticket stores the sub-category as `service` (its parent is the service chosen in
        step 1), runs under the contract that offers the service (and its SLA), belongs to the
        contract's customer, has channel `portal`, the default queue, state `new` and the
        priority of impact × urgency.
     """
-    try:
-        with transaction.atomic():
-            submission = RequestSubmission.objects.create(customer_user=customer_user, key=key)
-    except IntegrityError:
-        earlier = RequestSubmission.objects.select_related("ticket").get(
-            customer_user=customer_user, key=key
+
+    def create() -> str:
+        if not allowed_services(customer_user).filter(pk=service.pk).exists():
+            raise TicketError("This service is not available to you.")
+        children = subcategories(service)
+        if subcategory is not None and not children.filter(pk=subcategory.pk).exists():
+            raise TicketError("This sub-category does not belong to the chosen service.")
+        if subcategory is None and children.exists():
+            raise TicketError("Choose a sub-category.")
+        contract = contract_for(customer_user, service)
+        ticket = ticket_create(
+            title=title,
+            body=description,
+            by=customer_user.user,
+            customer_user=customer_user,
+            customer=contract.customer if contract else customer_user.customer,
+            channel=Channel.PORTAL,
+            sender_type=Article.SenderType.CUSTOMER,
+            article_is_public=True,
+            attachments=attachments,
+            state=TicketState.objects.get(name="new"),
+            service=subcategory or service,
+            contract=contract,
+            sla=contract.sla if contract else None,
+            impact=impact,
+            urgency=urgency,
         )
-        return earlier.ticket, False
-    if not allowed_services(customer_user).filter(pk=service.pk).exists():
-        raise TicketError("This service is not available to you.")
-    children = subcategories(service)
-    if subcategory is not None and not children.filter(pk=subcategory.pk).exists():
-        raise TicketError("This sub-category does not belong to the chosen service.")
-    if subcategory is None and children.exists():
-        raise TicketError("Choose a sub-category.")
-    contract = contract_for(customer_user, service)
-    ticket = ticket_create(
-        title=title,
-        body=description,
-        by=customer_user.user,
-        customer_user=customer_user,
-        customer=contract.customer if contract else customer_user.customer,
-        channel=Channel.PORTAL,
-        sender_type=Article.SenderType.CUSTOMER,
-        article_is_public=True,
-        attachments=attachments,
-        state=TicketState.objects.get(name="new"),
-        service=subcategory or service,
-        contract=contract,
-        sla=contract.sla if contract else None,
-        impact=impact,
-        urgency=urgency,
+        return ticket.number
+
+    number, created = submit_once(
+        user=customer_user.user, action="portal:new", key=key, work=create
     )
-    submission.ticket = ticket
-    submission.save(update_fields=["ticket"])
-    return ticket, True
+    return Ticket.objects.get(number=number), created
 
 
 @transaction.atomic

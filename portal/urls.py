@@ -11,9 +11,9 @@ urlpatterns = [
     path("new/", views.new_request, name="new"),
     path("closed/", views.closed, name="closed"),
     path("password/", views.password_change, name="password"),
-    path("requests/<str:number>/", views.detail, name="detail"),
-    path("requests/<str:number>/update/", views.update, name="update"),
-    path("requests/<str:number>/reopen/", views.reopen, name="reopen"),
-    path("requests/<str:number>/close/", views.close, name="close"),
+    path("requests/<key:number>/", views.detail, name="detail"),
+    path("requests/<key:number>/update/", views.update, name="update"),
+    path("requests/<key:number>/reopen/", views.reopen, name="reopen"),
+    path("requests/<key:number>/close/", views.close, name="close"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

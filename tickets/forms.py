@@ -7,14 +7,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
+from helpdesk.forms import BoundedDateTimeField, OnceForm
+from helpdesk.validators import has_control_characters
 
 from .models import Priority, TicketState, TicketType
 from .selectors import queues_for_agent
-from .services import attachments_check, default_queue
+from .services import attachments_check, default_queue, pending_time_problem
 from .states import INCOMPLETE_TYPES, StateType
 
 # States an agent may create a ticket in (pending needs a time, resolve/close go through the
@@ -76,7 +77,7 @@ class PriorityChoiceField(forms.ModelChoiceField):
 # --- creation -------------------------------------------------------------------------------
 
 
-class TicketCreateForm(forms.Form):
+class TicketCreateForm(OnceForm):
     """New phone / email ticket. Customer-dependent choices follow the chosen customer.
 
     The customer comes from the posted data, else from `initial` (the `?customer_user=` link
@@ -141,7 +142,7 @@ class TicketCreateForm(forms.Form):
         value = source.get(key) if source else None
         if hasattr(value, "pk"):
             return value
-        if not value or (integer and not str(value).isdigit()):
+        if not value or (integer and not str(value).isdigit()) or has_control_characters(value):
             return None
         return queryset.filter(**{field: value}).first()
 
@@ -180,7 +181,7 @@ def create_initial(user, customer_user: CustomerUser | None) -> dict:
 # --- actions on a ticket --------------------------------------------------------------------
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(OnceForm):
     """Reply to the customer or internal/phone note (`tickets:reply`, `tickets:note`)."""
 
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text", max_length=50000)
@@ -202,13 +203,13 @@ class NoteForm(ArticleForm):
     )
 
 
-class StateForm(forms.Form):
+class StateForm(OnceForm):
     state = forms.ModelChoiceField(
         queryset=TicketState.objects.filter(state_type__in=SET_STATE_TYPES),
         to_field_name="name",
         label="Next state",
     )
-    pending_until = forms.DateTimeField(
+    pending_until = BoundedDateTimeField(
         required=False,
         widget=DateTimeLocalInput(),
         label="Pending until",
@@ -218,15 +219,13 @@ class StateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         state, until = cleaned.get("state"), cleaned.get("pending_until")
-        if state is not None and state.is_pending:
-            if until is None and "pending_until" not in self.errors:
-                self.add_error("pending_until", "A pending state needs a pending time.")
-            elif until is not None and until <= timezone.now():
-                self.add_error("pending_until", "The pending time must be in the future.")
+        checked = state is not None and "pending_until" not in self.errors
+        if checked and (problem := pending_time_problem(state, until)):
+            self.add_error("pending_until", problem)
         return cleaned
 
 
-class TimeForm(forms.Form):
+class TimeForm(OnceForm):
     minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes")
     note = forms.CharField(max_length=255, required=False, label="Note")
     accept_overage = forms.BooleanField(required=False, label="Accept additional time")

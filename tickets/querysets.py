@@ -102,6 +102,21 @@ class TicketRules:
         return Q(queue_id__in=TicketRules.team_queue_ids(agent))
 
     @staticmethod
+    def through(prefix: str, rule: Q) -> Q:
+        """A rule applied through a relation: `through("tickets__", TicketRules.new())`."""
+        if any(not isinstance(child, Q | tuple) for child in rule.children):
+            raise ValueError("Only keyword rules can apply through a relation.")
+        moved = Q()
+        moved.connector, moved.negated = rule.connector, rule.negated
+        moved.children = [
+            TicketRules.through(prefix, child)
+            if isinstance(child, Q)
+            else (f"{prefix}{child[0]}", child[1])
+            for child in rule.children
+        ]
+        return moved
+
+    @staticmethod
     def assigned_to(customer_user) -> Q:
         return Q(customer_user=customer_user)
 

@@ -3,11 +3,13 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
 
 from ..forms import ContactForm
 from ..models import Customer, CustomerUser
@@ -55,6 +57,12 @@ def _tab(request, customer, add_form=None, status=200, message=None):
     return response
 
 
+def _saved(request, customer, show, message: str):
+    """`show()`, the tab or row after a committed change; should that fail, the tab's page."""
+    url = reverse("customers:contacts", args=[customer.customer_id])
+    return after_write(request, show, message=message, url=url)
+
+
 @agent_required
 @vary_on_headers("HX-Request")
 def contacts_tab(request, customer_id):
@@ -73,7 +81,10 @@ def contact_add(request, customer_id):
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
-            return _tab(request, customer, message=f"Contact {contact.full_name} added.")
+            message = f"Contact {contact.full_name} added."
+            return _saved(
+                request, customer, lambda: _tab(request, customer, message=message), message
+            )
     return _tab(request, customer, add_form=form, status=422)
 
 
@@ -91,12 +102,17 @@ def contact_edit(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
-            response = render(
-                request,
-                "customers/tabs/contacts.html#contact-row",
-                {"contact": contact, "customer": customer, "can_manage": True},
-            )
-            return trigger_client_event(response, "showMessage", f"{contact.full_name} saved.")
+            message = f"{contact.full_name} saved."
+
+            def row():
+                response = render(
+                    request,
+                    "customers/tabs/contacts.html#contact-row",
+                    {"contact": contact, "customer": customer, "can_manage": True},
+                )
+                return trigger_client_event(response, "showMessage", message)
+
+            return _saved(request, customer, row, message)
     return render(
         request,
         "customers/tabs/contacts.html#contact-edit-row",
@@ -117,8 +133,13 @@ def contact_deactivate(request, customer_id, pk):
             {"contact": contact, "customer": customer},
         )
     customer_user_deactivate(customer_user=contact, by=request.user)
-    response = _tab(request, customer, message=f"{contact.full_name} deactivated.")
-    return trigger_client_event(response, "closeModal")
+    message = f"{contact.full_name} deactivated."
+    return _saved(
+        request,
+        customer,
+        lambda: trigger_client_event(_tab(request, customer, message=message), "closeModal"),
+        message,
+    )
 
 
 @customer_admin_required
@@ -130,4 +151,5 @@ def contact_reactivate(request, customer_id, pk):
         customer_user_reactivate(customer_user=contact, by=request.user)
     except CustomerError as exc:
         return _tab(request, customer, status=422, message=str(exc))
-    return _tab(request, customer, message=f"{contact.full_name} reactivated.")
+    message = f"{contact.full_name} reactivated."
+    return _saved(request, customer, lambda: _tab(request, customer, message=message), message)

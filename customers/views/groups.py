@@ -3,10 +3,12 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
 
 from ..forms import NotificationGroupForm
 from ..models import Customer, NotificationEvent, NotificationGroup
@@ -52,9 +54,15 @@ def _form_view(request, customer, group=None):
             form.add_error(None, str(exc))
         else:
             verb = "saved" if group else "created"
-            response = _tab(request, customer, message=f"Notification group {saved.name} {verb}.")
-            response = reswap(retarget(response, "#tab-content"), "innerHTML")
-            return trigger_client_event(response, "closeModal")
+            message = f"Notification group {saved.name} {verb}."
+
+            def show():
+                response = _tab(request, customer, message=message)
+                response = reswap(retarget(response, "#tab-content"), "innerHTML")
+                return trigger_client_event(response, "closeModal")
+
+            url = reverse("customers:notification-groups", args=[customer.customer_id])
+            return after_write(request, show, message=message, url=url)
     return render(
         request,
         "customers/tabs/notification_groups.html#group-form",

@@ -4,11 +4,13 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
 
 from ..forms import AreaForm, LocationForm
 from ..models import Area, Customer, Location
@@ -50,6 +52,21 @@ def _tab(request, customer, message=None, status=200, area_forms=None):
     return response
 
 
+def _saved(request, customer, message: str, modal: bool = False):
+    """The tab after a committed change (into the page, closing the modal, when `modal`);
+    should showing it fail, the tab's page."""
+
+    def show():
+        response = _tab(request, customer, message=message)
+        if modal:
+            response = reswap(retarget(response, "#tab-content"), "innerHTML")
+            response = trigger_client_event(response, "closeModal")
+        return response
+
+    url = reverse("customers:locations", args=[customer.customer_id])
+    return after_write(request, show, message=message, url=url)
+
+
 @agent_required
 @vary_on_headers("HX-Request")
 def locations_tab(request, customer_id):
@@ -65,9 +82,7 @@ def _location_form(request, customer, location=None):
             form.add_error("name", str(exc))
         else:
             verb = "saved" if location else "created"
-            response = _tab(request, customer, message=f"Location {saved.name} {verb}.")
-            response = reswap(retarget(response, "#tab-content"), "innerHTML")
-            return trigger_client_event(response, "closeModal")
+            return _saved(request, customer, f"Location {saved.name} {verb}.", modal=True)
     return render(
         request,
         "customers/tabs/locations.html#location-form",
@@ -97,7 +112,7 @@ def location_active(request, customer_id, pk):
         return _tab(request, customer, status=422, message="Choose activate or deactivate.")
     location_set_active(location=location, active=form.cleaned_data["active"], by=request.user)
     verb = "reactivated" if location.is_active else "deactivated"
-    return _tab(request, customer, message=f"Location {location.name} {verb}.")
+    return _saved(request, customer, f"Location {location.name} {verb}.")
 
 
 @customer_admin_required
@@ -113,7 +128,7 @@ def area_create(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
-            return _tab(request, customer, message=f"Area {area.name} added to {location.name}.")
+            return _saved(request, customer, f"Area {area.name} added to {location.name}.")
     return _tab(request, customer, status=422, area_forms={location.pk: form})
 
 
@@ -128,9 +143,7 @@ def area_edit(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
-            response = _tab(request, customer, message=f"Area {saved.name} saved.")
-            response = reswap(retarget(response, "#tab-content"), "innerHTML")
-            return trigger_client_event(response, "closeModal")
+            return _saved(request, customer, f"Area {saved.name} saved.", modal=True)
     return render(
         request,
         "customers/tabs/locations.html#area-form",
@@ -149,4 +162,4 @@ def area_active(request, customer_id, pk):
         return _tab(request, customer, status=422, message="Choose activate or deactivate.")
     area_set_active(area=area, active=form.cleaned_data["active"], by=request.user)
     verb = "reactivated" if area.is_active else "deactivated"
-    return _tab(request, customer, message=f"Area {area.name} {verb}.")
+    return _saved(request, customer, f"Area {area.name} {verb}.")

@@ -7,11 +7,12 @@ else's request answers 404 for the page, its files and every action.
 import re
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from helpdesk.auth import portal_user_required
+from helpdesk.downloads import download
+from helpdesk.services import submit_once
 from tickets.services import TicketError, ticket_close_by_customer
 
 from ..forms import CloseForm, ReopenForm, UpdateForm
@@ -53,26 +54,43 @@ def detail(request, number):
     return _render_detail(request, ticket)
 
 
+def _once(request, ticket, action: str, form, work) -> str:
+    """`work()` once per form key (`submit_once`); returns its message, or the first one's:
+    a repeated update, reopen or close answers like the first instead of a conflict."""
+    message, _ = submit_once(
+        user=request.user,
+        action=f"{action}:{ticket.number}",
+        key=form.cleaned_data["key"],
+        work=work,
+    )
+    return message
+
+
 @require_POST
 @portal_user_required
 def update(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
+    form = UpdateForm(request.POST, request.FILES)
+    if form.is_valid():
+
+        def add_update() -> str:
+            portal_request_update(
+                ticket=ticket,
+                customer_user=request.customer_user,
+                comment=form.cleaned_data["comment"],
+                attachments=form.cleaned_data["attachments"],
+            )
+            return "Thank you, your update was added to the request."
+
+        try:
+            message = _once(request, ticket, "portal:update", form, add_update)
+        except TicketError as error:
+            return _refused(request, ticket, error)
+        messages.success(request, message)
+        return redirect("portal:detail", ticket.number)
     if ticket.state.category != "incomplete":
         return _refused(request, ticket, "This request can no longer be updated.")
-    form = UpdateForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, ticket, update_form=form)
-    try:
-        portal_request_update(
-            ticket=ticket,
-            customer_user=request.customer_user,
-            comment=form.cleaned_data["comment"],
-            attachments=form.cleaned_data["attachments"],
-        )
-    except TicketError as error:
-        return _refused(request, ticket, error)
-    messages.success(request, "Thank you, your update was added to the request.")
-    return redirect("portal:detail", ticket.number)
+    return _render_detail(request, ticket, update_form=form)
 
 
 @require_POST
@@ -80,18 +98,25 @@ def update(request, number):
 def reopen(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
     form = ReopenForm(request.POST)
+    if form.is_valid():
+
+        def reopen_request() -> str:
+            portal_request_reopen(
+                ticket=ticket,
+                customer_user=request.customer_user,
+                comment=form.cleaned_data["comment"],
+            )
+            return "The request is open again; support has been told."
+
+        try:
+            message = _once(request, ticket, "portal:reopen", form, reopen_request)
+        except TicketError as error:
+            return _refused(request, ticket, error)
+        messages.success(request, message)
+        return redirect("portal:detail", ticket.number)
     if ticket.state.state_type != "resolved":
         return _refused(request, ticket, "Only a resolved request can be reopened.")
-    if not form.is_valid():
-        return _render_detail(request, ticket, reopen_form=form)
-    try:
-        portal_request_reopen(
-            ticket=ticket, customer_user=request.customer_user, comment=form.cleaned_data["comment"]
-        )
-    except TicketError as error:
-        return _refused(request, ticket, error)
-    messages.success(request, "The request is open again; support has been told.")
-    return redirect("portal:detail", ticket.number)
+    return _render_detail(request, ticket, reopen_form=form)
 
 
 @require_POST
@@ -99,21 +124,26 @@ def reopen(request, number):
 def close(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
     form = CloseForm(request.POST)
+    if form.is_valid():
+
+        def close_request() -> str:
+            ticket_close_by_customer(
+                ticket=ticket,
+                by=request.user,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
+            return "Thank you for your feedback. The request is closed."
+
+        try:
+            message = _once(request, ticket, "portal:close", form, close_request)
+        except TicketError as error:
+            return _refused(request, ticket, error)
+        messages.success(request, message)
+        return redirect("portal:detail", ticket.number)
     if ticket.state.state_type != "resolved":
         return _refused(request, ticket, "Only a resolved request can be closed.")
-    if not form.is_valid():
-        return _render_detail(request, ticket, close_form=form)
-    try:
-        ticket_close_by_customer(
-            ticket=ticket,
-            by=request.user,
-            satisfaction=form.cleaned_data["satisfaction"],
-            comment=form.cleaned_data["comment"],
-        )
-    except TicketError as error:
-        return _refused(request, ticket, error)
-    messages.success(request, "Thank you for your feedback. The request is closed.")
-    return redirect("portal:detail", ticket.number)
+    return _render_detail(request, ticket, close_form=form)
 
 
 def safe_filename(name: str) -> str:
@@ -126,14 +156,8 @@ def safe_filename(name: str) -> str:
 @portal_user_required
 def attachment(request, pk):
     attachment = get_attachment_for_portal(request.customer_user, pk)
-    response = FileResponse(
+    return download(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=safe_filename(attachment.filename),
         content_type=attachment.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser rendered it, a customer's file runs no script and loads nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
 from tests import factories
 from tickets.models import Ticket, TicketState
 from tickets.querysets import TicketRules
@@ -15,6 +17,46 @@ from tickets.querysets import TicketRules
 def where(queryset) -> str:
     sql, _ = queryset.query.sql_with_params()
     return sql.split(" WHERE ", 1)[1]
+
+
+@pytest.mark.django_db
+def test_through_counts_like_the_rule_on_tickets():
+    cu = factories.CustomerUserFactory()
+    for name in ("new", "open", "pending", "closed", "resolved", "merged"):
+        factories.TicketFactory(customer_user=cu, state=name)
+    factories.TicketFactory(state="open")  # another customer's ticket
+
+    counted = Customer.objects.annotate(
+        open=Count("tickets", filter=TicketRules.through("tickets__", TicketRules.incomplete())),
+        closed=Count("tickets", filter=TicketRules.through("tickets__", TicketRules.completed())),
+    ).get(pk=cu.customer_id)
+
+    assert (counted.open, counted.closed) == (3, 2)
+
+
+@pytest.mark.django_db
+def test_through_counts_only_queues_the_agent_sees():
+    agent = factories.AgentFactory()
+    seen, hidden = factories.QueueFactory(), factories.QueueFactory()
+    factories.TeamFactory(members=[agent], queues=[seen])
+    cu = factories.CustomerUserFactory()
+    factories.TicketFactory(customer_user=cu, queue=seen, state="open")
+    factories.TicketFactory(customer_user=cu, queue=hidden, state="open")
+    rule = TicketRules.visible_to_agent(agent) & TicketRules.incomplete()
+
+    counted = Customer.objects.annotate(
+        n=Count("tickets", filter=TicketRules.through("tickets__", rule))
+    ).get(pk=cu.customer_id)
+
+    assert counted.n == 1
+
+
+def test_through_rejects_expression_rules():
+    # Every rule of `TicketRules` is a keyword rule now; an expression cannot move.
+    expression = Q(Exists(Ticket.objects.filter(pk=OuterRef("pk"))))
+
+    with pytest.raises(ValueError, match="keyword rules"):
+        TicketRules.through("tickets__", Q(customer_user_id=1) | expression)
 
 
 @pytest.mark.django_db

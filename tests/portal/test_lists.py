@@ -286,11 +286,11 @@ def test_closed_caller_filter_only_for_power_users(client):
     client.force_login(power.user)
     assert closed_rows(client.get(url)) == [of_normal.number, of_power.number]
     assert b'name="caller"' in client.get(url).content
-    assert closed_rows(client.get(url, {"caller": normal.pk})) == [of_normal.number]
+    assert closed_rows(client.get(url, {"caller": normal.login})) == [of_normal.number]
 
     client.force_login(normal.user)
     assert b'name="caller"' not in client.get(url).content
-    assert closed_rows(client.get(url, {"caller": power.pk})) == [of_normal.number]
+    assert closed_rows(client.get(url, {"caller": power.login})) == [of_normal.number]
 
 
 def test_closed_power_user_cannot_pick_a_caller_of_another_customer(client):
@@ -300,7 +300,7 @@ def test_closed_power_user_cannot_pick_a_caller_of_another_customer(client):
     closed_ticket(stranger, created=now, closed=now)
     client.force_login(power.user)
 
-    response = client.get(reverse("portal:closed"), {"caller": stranger.pk})
+    response = client.get(reverse("portal:closed"), {"caller": stranger.login})
 
     assert response.status_code == 200
     assert closed_rows(response) == []
@@ -381,7 +381,7 @@ def test_power_user_counts_are_its_customers_tickets_plus_its_own_elsewhere(clie
 
     home = client.get(reverse("portal:home"))
     closed = client.get(reverse("portal:closed"))
-    filtered = client.get(reverse("portal:closed"), {"caller": power.pk})
+    filtered = client.get(reverse("portal:closed"), {"caller": power.login})
 
     assert _badge(home, "count", "open") == len(visible_open) == len(rows(home, "open"))
     assert _badge(home, "count", "resolved") == 1

@@ -254,8 +254,8 @@ MATRIX = {
         "login    toportal toportal toportal toportal redirect 404      redirect",
     ),
     "tickets:new-contact": (
-        "login    toportal toportal toportal toportal 200      200      200",
-        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 403      403      200",
+        "login    toportal toportal toportal toportal 403      403      200",
     ),
     "tickets:new-email": (
         "login    toportal toportal toportal toportal 200      200      200",

@@ -89,6 +89,8 @@ def test_every_download_is_an_attachment_with_nosniff(
     assert response["X-Content-Type-Options"] == "nosniff"
     # A customer's file never runs as our page, even if a browser rendered it.
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    # Served only after a permission check: no shared or browser cache keeps a copy.
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_download_urls_of_someone_else_answer_404(client, open_ticket):

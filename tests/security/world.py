@@ -19,7 +19,7 @@ ROLES = ("anon", "portal", "colleague", "power", "other", "agent", "outsider", "
 ADMIN_NAMES = ("admin:index", "admin:login", "admin:tickets_ticket_changelist")
 
 # The apps whose rows a forbidden request must leave alone.
-SNAPSHOT_APPS = ("customers", "contracts", "tickets", "dashboards", "portal", "auth")
+SNAPSHOT_APPS = ("helpdesk", "customers", "contracts", "tickets", "dashboards", "portal", "auth")
 
 
 @dataclass

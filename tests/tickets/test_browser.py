@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import CustomerUser
+from customers.services import customer_admin_group_ensure
 from tests import factories
 from tests.conftest import login_in_browser
 from tickets.models import Ticket
@@ -21,6 +22,7 @@ pytestmark = [
 def test_phone_ticket_with_new_contact_reply_pending_and_search(page, screenshot):
     queue = factories.QueueFactory(name="First Level")
     agent = factories.AgentFactory(first_name="Sam", last_name="Support")
+    agent.groups.add(customer_admin_group_ensure())  # the New Customer Contact modal needs it
     factories.TeamFactory(name="Support", members=[agent], queues=[queue])
     customer = factories.CustomerFactory(customer_id="ACME", name="Acme Corporation")
     factories.CustomerUserFactory(customer=customer, first_name="Paula", last_name="Meyer")

@@ -8,10 +8,18 @@ from django.core import mail
 from django.urls import reverse
 
 from customers.models import CustomerUser
+from customers.services import customer_admin_group_ensure
 from tests import factories
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_agent_client(agent_client, agent):
+    """An agent with "Create/Edit Customers": the New Customer Contact modal needs it."""
+    agent.groups.add(customer_admin_group_ensure())
+    return agent_client
 
 
 @pytest.fixture
@@ -39,8 +47,8 @@ def selected(body: str, name: str) -> str | None:
     return option.group(1) if option else None
 
 
-def test_new_phone_prefills_customer_user_and_customer(agent_client, cuser):
-    response = agent_client.get(reverse("tickets:new-phone"), {"customer_user": cuser.login})
+def test_new_phone_prefills_customer_user_and_customer(admin_agent_client, cuser):
+    response = admin_agent_client.get(reverse("tickets:new-phone"), {"customer_user": cuser.login})
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -199,15 +207,15 @@ def contact_url(customer):
     return reverse("tickets:new-contact", args=[customer.customer_id])
 
 
-def test_contact_modal_names_the_customer(agent_client, customer):
-    response = agent_client.get(contact_url(customer), headers={"HX-Request": "true"})
+def test_contact_modal_names_the_customer(admin_agent_client, customer):
+    response = admin_agent_client.get(contact_url(customer), headers={"HX-Request": "true"})
 
     assert response.status_code == 200
     assert f"Add Customer Contact for {customer.name}" in response.content.decode()
 
 
-def test_contact_modal_creates_the_contact_and_selects_it(agent_client, customer):
-    response = agent_client.post(
+def test_contact_modal_creates_the_contact_and_selects_it(admin_agent_client, customer):
+    response = admin_agent_client.post(
         contact_url(customer),
         {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"},
         headers={"HX-Request": "true"},
@@ -224,10 +232,10 @@ def test_contact_modal_creates_the_contact_and_selects_it(agent_client, customer
     }
 
 
-def test_contact_modal_duplicate_email_stays_open_with_error(agent_client, customer):
+def test_contact_modal_duplicate_email_stays_open_with_error(admin_agent_client, customer):
     factories.CustomerUserFactory(customer=customer, email="grace@example.com")
 
-    response = agent_client.post(
+    response = admin_agent_client.post(
         contact_url(customer),
         {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"},
         headers={"HX-Request": "true"},
@@ -241,8 +249,8 @@ def test_contact_modal_duplicate_email_stays_open_with_error(agent_client, custo
     assert CustomerUser.objects.filter(email="grace@example.com").count() == 1
 
 
-def test_contact_modal_missing_fields_show_errors(agent_client, customer):
-    response = agent_client.post(
+def test_contact_modal_missing_fields_show_errors(admin_agent_client, customer):
+    response = admin_agent_client.post(
         contact_url(customer), {"first_name": "", "last_name": "", "email": "not-an-email"}
     )
 
@@ -252,8 +260,8 @@ def test_contact_modal_missing_fields_show_errors(agent_client, customer):
     assert CustomerUser.objects.filter(customer=customer).count() == 0
 
 
-def test_contact_modal_unknown_customer_is_404(agent_client):
-    assert agent_client.get(reverse("tickets:new-contact", args=["NOPE"])).status_code == 404
+def test_contact_modal_unknown_customer_is_404(admin_agent_client):
+    assert admin_agent_client.get(reverse("tickets:new-contact", args=["NOPE"])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["tickets:new-phone", "tickets:new-email"])

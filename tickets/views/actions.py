@@ -2,7 +2,9 @@
 
 On success an HTMX request gets the re-rendered zoom and a toast; a plain POST is redirected
 to the zoom. Bad input answers 400 with the action's form and its errors (retargeted to the
-form), and changes nothing.
+form), and changes nothing. Reply, note, state and time carry a one-time key
+(`helpdesk.services.submit_once`): sent twice, the work is done once and both answers are the
+same success.
 """
 
 from django.contrib import messages
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from helpdesk.auth import agent_required
+from helpdesk.responses import after_write
+from helpdesk.services import submit_once
 
 from .. import services
 from ..forms import ArticleForm, LockForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
@@ -22,16 +26,33 @@ from .zoom import zoom_context
 
 
 def _done(request, number: str, message: str) -> HttpResponse:
+    """The answer to a committed action: the zoom again (HTMX) or a redirect to it."""
+    url = reverse("tickets:detail", args=[number])
     if not request.htmx:
         messages.success(request, message)
-        return redirect("tickets:detail", number)
-    try:
-        ticket = get_ticket_for_agent(request.user, number)
-    except Http404:  # e.g. moved to a queue the agent does not see
-        messages.success(request, message)
-        return HttpResponseClientRedirect(reverse("tickets:list"))
-    response = render(request, "tickets/detail.html#zoom", zoom_context(request, ticket))
-    return trigger_client_event(response, "showMessage", message)
+        return redirect(url)
+
+    def zoom() -> HttpResponse:
+        try:
+            ticket = get_ticket_for_agent(request.user, number)
+        except Http404:  # e.g. moved to a queue the agent does not see
+            messages.success(request, message)
+            return HttpResponseClientRedirect(reverse("tickets:list"))
+        response = render(request, "tickets/detail.html#zoom", zoom_context(request, ticket))
+        return trigger_client_event(response, "showMessage", message)
+
+    return after_write(request, zoom, message=message, url=url)
+
+
+def _once(request, form, action: str, ticket, work) -> str:
+    """`work()` once per form key (`submit_once`); returns its message, or the first one's."""
+    message, _ = submit_once(
+        user=request.user,
+        action=f"{action}:{ticket.number}",
+        key=form.cleaned_data["key"],
+        work=work,
+    )
+    return message
 
 
 def _form_response(request, ticket, name: str, form, status: int = 400, **extra) -> HttpResponse:
@@ -53,17 +74,22 @@ def ticket_reply(request, number):
     ticket = get_ticket_for_agent(request.user, number)
     form = ArticleForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+
+        def reply() -> str:
             services.ticket_reply(
                 ticket=ticket,
                 by=request.user,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
             )
+            return f"Reply sent to {ticket.customer_user.email}."
+
+        try:
+            message = _once(request, form, "tickets:reply", ticket, reply)
         except services.TicketError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, number, f"Reply sent to {ticket.customer_user.email}.")
+            return _done(request, number, message)
     return _form_response(request, ticket, "reply", form)
 
 
@@ -75,7 +101,8 @@ def ticket_note(request, number):
     form = NoteForm(request.POST, request.FILES)
     if form.is_valid():
         phone = form.cleaned_data["kind"] == "phone"
-        try:
+
+        def note() -> str:
             services.article_add(
                 ticket=ticket,
                 by=request.user,
@@ -86,10 +113,14 @@ def ticket_note(request, number):
                 subject="Phone call" if phone else "Note",
                 attachments=form.cleaned_data["attachments"],
             )
+            return "Phone call noted." if phone else "Note added."
+
+        try:
+            message = _once(request, form, "tickets:note", ticket, note)
         except services.TicketError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, number, "Phone call noted." if phone else "Note added.")
+            return _done(request, number, message)
     return _form_response(request, ticket, "note", form)
 
 
@@ -100,17 +131,22 @@ def ticket_state(request, number):
     form = StateForm(request.POST)
     if form.is_valid():
         state = form.cleaned_data["state"]
-        try:
+
+        def set_state() -> str:
             services.ticket_set_state(
                 ticket=ticket,
                 state=state,
                 by=request.user,
                 pending_until=form.cleaned_data["pending_until"] if state.is_pending else None,
             )
+            return f"State set to {state.label}."
+
+        try:
+            message = _once(request, form, "tickets:set-state", ticket, set_state)
         except services.TicketError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, number, f"State set to {state.label}.")
+            return _done(request, number, message)
     return _form_response(request, ticket, "state", form)
 
 
@@ -122,7 +158,8 @@ def ticket_time(request, number):
     form = TimeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def add_time() -> str:
             services.ticket_add_time(
                 ticket=ticket,
                 by=request.user,
@@ -130,6 +167,10 @@ def ticket_time(request, number):
                 note=data["note"],
                 accept_overage=data["accept_overage"],
             )
+            return f"{data['minutes']} minutes added."
+
+        try:
+            message = _once(request, form, "tickets:add-time", ticket, add_time)
         except services.OverageRequired as prompt:
             return _form_response(
                 request, ticket, "time", form, status=200, overage_prompt=str(prompt)
@@ -137,7 +178,7 @@ def ticket_time(request, number):
         except services.TicketError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, number, f"{data['minutes']} minutes added.")
+            return _done(request, number, message)
     return _form_response(request, ticket, "time", form)
 
 

@@ -8,8 +8,10 @@ from django_htmx.http import trigger_client_event
 
 from customers.forms import ContactForm
 from customers.models import Customer
-from customers.services import CustomerError
+from customers.services import CustomerError, can_manage_customers
+from customers.views.common import customer_admin_required
 from helpdesk.auth import agent_required
+from helpdesk.services import submit_once
 
 from .. import services
 from ..forms import PrefillForm, TicketCreateForm, create_initial
@@ -26,9 +28,11 @@ def _ticket_new(request, channel: str):
         form = TicketCreateForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            key = data.pop("key")
             customer_user = data.pop("customer_user")
             fields = {"by": request.user, **data}
-            try:
+
+            def create() -> str:
                 if channel == "email":
                     ticket = services.ticket_create_by_email(customer_user=customer_user, **fields)
                 else:
@@ -39,12 +43,20 @@ def _ticket_new(request, channel: str):
                         article_is_public=True,
                         **fields,
                     )
+                return ticket.number
+
+            try:
+                # Sent twice (a double click, a retry after a timeout): one ticket, and both
+                # answers lead to it.
+                number, _ = submit_once(
+                    user=request.user, action=CHANNELS[channel]["url"], key=key, work=create
+                )
             except services.TicketError as error:
                 form.add_error(None, str(error))
             else:
                 sent = " and emailed to the customer user" if channel == "email" else ""
-                messages.success(request, f"Ticket #{ticket.number} created{sent}.")
-                return redirect("tickets:detail", ticket.number)
+                messages.success(request, f"Ticket #{number} created{sent}.")
+                return redirect("tickets:detail", number)
         status = 400
     else:
         prefill = PrefillForm(request.GET)
@@ -53,7 +65,12 @@ def _ticket_new(request, channel: str):
             initial=create_initial(request.user, customer_user), user=request.user
         )
         status = 200
-    context = {"form": form, "channel": channel, **CHANNELS[channel]}
+    context = {
+        "form": form,
+        "channel": channel,
+        "can_add_contact": can_manage_customers(request.user),
+        **CHANNELS[channel],
+    }
     return render(request, "tickets/new.html", context, status=status)
 
 
@@ -72,12 +89,15 @@ def ticket_new_email(request):
 def ticket_new_options(request):
     """HTMX: the customer-dependent selects for the chosen customer (and location)."""
     form = TicketCreateForm(initial=request.GET.dict(), user=request.user)
-    return render(request, "tickets/new.html#customer-fields", {"form": form})
+    context = {"form": form, "can_add_contact": can_manage_customers(request.user)}
+    return render(request, "tickets/new.html#customer-fields", context)
 
 
-@agent_required
+@customer_admin_required
 def contact_new(request, customer_id):
-    """The "Add Customer Contact" modal; on success the new contact is chosen in the form."""
+    """The "Add Customer Contact" modal; on success the new contact is chosen in the form.
+    Adding a contact is changing the customer: it needs "Create/Edit Customers", like the
+    customer pages (403 and nothing created otherwise)."""
     customer = get_object_or_404(Customer.objects.active(), customer_id=customer_id)
     form = ContactForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():

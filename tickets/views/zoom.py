@@ -1,12 +1,12 @@
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from contracts.models import Contract
 from helpdesk.auth import agent_required
+from helpdesk.downloads import download
 
 from ..forms import ArticleForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
 from ..selectors import get_attachment_for_agent, get_ticket_for_agent, ticket_articles
@@ -83,12 +83,8 @@ def ticket_detail(request, number):
 def attachment_download(request, pk):
     """Always a download, never rendered by the browser (no inline HTML from customers)."""
     attachment = get_attachment_for_agent(request.user, pk)
-    response = FileResponse(
+    return download(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=attachment.filename,
         content_type="application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
