@@ -53,6 +53,12 @@ class CustomerUserAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def save_related(self, request, form, formsets, change):
+        # `customers` always holds the primary customer (DESIGN §4): every ticket rule reads
+        # a user's customers from it alone.
+        super().save_related(request, form, formsets, change)
+        form.instance.customers.add(form.instance.customer)
+
 
 class AreaInline(admin.TabularInline):
     model = Area

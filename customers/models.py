@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Upper
 
 from helpdesk.models import TimeStamped
@@ -52,8 +53,13 @@ class CustomerUserQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def of_customer(self, customer):
-        """Primary users and members of the customer."""
+        """Primary users and members of the customer (`customers` holds both, DESIGN §4)."""
         return self.filter(customers=customer)
+
+    def of_customers(self, customer_ids):
+        """Users of any of these customers, each once."""
+        members = CustomerUser.customers.through.objects.filter(customer_id__in=customer_ids)
+        return self.filter(pk__in=members.values("customeruser_id"))
 
 
 class CustomerUser(TimeStamped):
@@ -101,6 +107,17 @@ class CustomerUser(TimeStamped):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    def customer_ids(self) -> list[int]:
+        """Ids of the user's customers: its `customers`, the primary one included (DESIGN §4;
+        the services and the admin keep it there).
+
+        Loaded once per instance like a prefetch, and forgotten like one when `customers`
+        changes through this instance. Rules pass them as literal ids, which the
+        `(customer_id, …)` indexes answer also inside an `OR`.
+        """
+        prefetch_related_objects([self], "customers")
+        return sorted(customer.pk for customer in self.customers.all())
 
 
 class Location(TimeStamped):

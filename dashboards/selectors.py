@@ -1,9 +1,9 @@
 """Reads of the CIC and CUIC: object fetches, preferences and the query of each widget.
 
 Every ticket read starts from `Ticket.objects.visible_to_agent(agent)` and narrows with the
-`TicketQuerySet` / `TicketRules` rules (DESIGN §5); tab counts come from one
-`TicketQuerySet.counts` aggregate per widget, and lists are paginated with the count taken
-from that aggregate, so a ticket widget runs exactly two queries whatever the data size.
+`TicketQuerySet` / `TicketRules` rules (DESIGN §5); the tab counts of a ticket widget come
+from one aggregate, and its list is paginated with the count taken from that aggregate, so the
+number of queries does not grow with the data.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer, CustomerUser
-from tickets.counts import counts_by_state
 from tickets.models import Ticket, TicketState
-from tickets.querysets import COMPLETED, INCOMPLETE, TicketRules
+from tickets.querysets import TicketRules
+from tickets.states import COMPLETED_TYPES, INCOMPLETE_TYPES
 
 from .models import DashboardPreference
 
@@ -88,7 +87,7 @@ class WidgetState:
 
 
 def widget_states(user: User, dashboard: Dashboard) -> list[WidgetState]:
-    """Every widget of the dashboard in the agent's order (one query)."""
+    """Every widget of the dashboard in the agent's order."""
     stored = {
         p.widget: p for p in DashboardPreference.objects.filter(user=user, dashboard=dashboard.key)
     }
@@ -190,7 +189,7 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
     `select(queryset, now)` applies the widget's rule and order. CIC: the customer's tickets.
     CUIC: the user's accessible tickets with a second tab row (assigned / accessible); the
     counts of one row are taken within the active tab of the other row, so both rows combine.
-    Two queries: one for every tab count, one for the page of rows.
+    One aggregate for every tab count, one query for the page of rows.
 
     The CUIC counts the two disjoint parts of "accessible" (`TicketRules.accessible_parts`)
     separately in one `UNION ALL` and adds them up, so each part reads one covering index.
@@ -210,15 +209,8 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
         current_scope = ctx.scope or DEFAULT_SCOPE
         rules = {key: scopes[current_scope] & q for key, q in filters.items()}
         rules.update({key: filters[current_filter] & q for key, q in scopes.items()})
-        # Tabs whose rules coincide (with "All tickets" active, "All" and "Accessible" are both
-        # every accessible ticket) share one aggregate.
-        names, aggregates = [], {}
-        for key, q in rules.items():
-            name = next((n for n, seen in aggregates.items() if seen == q), None)
-            name = name or key.replace("-", "_")
-            aggregates.setdefault(name, q)
-            names.append(name)
-        aggregates = {name: _count(q) for name, q in aggregates.items()}
+        aggregates = {key.replace("-", "_"): _count(q) for key, q in rules.items()}
+        # Each part's aggregate as a one-row query, so both parts run as one `UNION ALL`.
         parts = [
             select(visible.filter(part), ctx.now)
             .order_by()
@@ -231,7 +223,7 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
         for row in parts[0].union(*parts[1:], all=True):
             for name in aggregates:
                 sums[name] += row[name]
-        counts = {key: sums[name] for key, name in zip(rules, names, strict=True)}
+        counts = {key: sums[key.replace("-", "_")] for key in rules}
         if current_scope == "assigned":
             base = visible.assigned_to(ctx.customer_user)
         else:
@@ -281,32 +273,33 @@ def select_open(qs, now):
 # --- customer widgets -----------------------------------------------------------------------
 
 
-def _ticket_counts(ctx: WidgetContext, field: str) -> dict[str, Coalesce]:
+def _ticket_counts(ctx: WidgetContext, field: str) -> dict[str, CappedCount]:
     """Open (incomplete) and Closed (completed) counts of each row's tickets (`field` = the
     row, `customer_user` or `customer`), limited to the tickets the agent may see.
 
     One correlated count per row and category, evaluated only for the rows of the page: each
-    is an index-only range scan of `(field, state_id)` (tickets/migrations/0003_perf_indexes)
-    over that category's states, instead of joining and grouping every ticket of a big
-    customer with the wide row. The category is `state_id = ANY(states of those types)`,
-    the same rule as `TicketRules.incomplete` / `completed` without a state join.
+    is an index range of `(field, state_id)` (tickets/migrations/0003_perf_indexes), capped at
+    `ROW_COUNT_CAP`, instead of joining and grouping every ticket of a big customer with the
+    wide row.
     """
 
-    def count(types) -> CappedCount:
+    def count(rule: Q) -> CappedCount:
         tickets = (
             Ticket.objects.visible_to_agent(ctx.agent)
-            .filter(**{field: OuterRef("pk")})
-            .filter(TicketRules.of_state_types(*types))
+            .filter(rule, **{field: OuterRef("pk")})
             .order_by()
             .values("pk")
         )
         return CappedCount(tickets[: ROW_COUNT_CAP + 1])
 
-    return {"open_count": count(INCOMPLETE), "closed_count": count(COMPLETED)}
+    return {
+        "open_count": count(TicketRules.incomplete()),
+        "closed_count": count(TicketRules.completed()),
+    }
 
 
-# A row's count stops here and shows as "1,000+": a big customer user's exact closed count read
-# 11,000 index entries per row, and a page of them took 30 ms.
+# A row's count stops here and shows as "1,000+": an exact count would read every index entry of
+# a big customer user's tickets for each row of the page.
 ROW_COUNT_CAP = 1000
 
 
@@ -346,43 +339,50 @@ def customer_ids_widget(ctx: WidgetContext) -> dict[str, Any]:
 
 
 def company_status_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """Escalated / Open / Closed / All counts and one count per state. The per-state counts
-    come from the stored counts (`tickets.counts`, exact in every transaction): the largest
-    customer's 80,000 tickets were 17 ms of index-only scan, its stored counts are a few dozen
-    rows. Open / Closed / All add the states up by their state type (the same rules as
-    `TicketRules.incomplete` / `completed`); Escalated depends on the time and is counted."""
-    per_state = counts_by_state(ctx.customer, TicketRules.visible_to_agent(ctx.agent))
-    escalated = (
-        ctx.visible_tickets().of_customer(ctx.customer).filter(TicketRules.escalated(ctx.now))
-    )
+    """Escalated / Open / Closed / All counts and one count per state of the customer's
+    tickets the agent may see.
+
+    One query groups them by state (an index range of `(customer_id, state_id)`, which also
+    holds the escalation time) with each state's escalated count; the few states are read
+    apart, so no ticket row is joined to its state. Open / Closed / All add the states up by
+    their state type, the categories of `TicketRules.incomplete` / `completed`.
+    """
+    per_state = {
+        row["state_id"]: row
+        for row in ctx.visible_tickets()
+        .of_customer(ctx.customer)
+        .order_by()
+        .values("state_id")
+        .annotate(count=Count("id"), escalated=Count("id", filter=TicketRules.escalated(ctx.now)))
+    }
     states = [
         {
             "state__id": state.pk,
             "state__name": state.name,
             "state__label": state.label,
             "state__state_type": state.state_type,
-            "count": per_state[state.pk],
+            "count": per_state[state.pk]["count"],
         }
         for state in TicketState.objects.filter(pk__in=list(per_state)).order_by("pk")
     ]
     counts = {
-        "escalated": escalated.order_by().count(),
-        "open": sum(s["count"] for s in states if s["state__state_type"] in INCOMPLETE),
-        "closed": sum(s["count"] for s in states if s["state__state_type"] in COMPLETED),
+        "escalated": sum(row["escalated"] for row in per_state.values()),
+        "open": sum(s["count"] for s in states if s["state__state_type"] in INCOMPLETE_TYPES),
+        "closed": sum(s["count"] for s in states if s["state__state_type"] in COMPLETED_TYPES),
         "all": sum(s["count"] for s in states),
     }
     return {"counts": counts, "states": states}
 
 
 def customer_information_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """The customer's fields and its active contracts with hours used (one query)."""
+    """The customer's fields and its active contracts with hours used."""
     customer = ctx.customer
     contracts = list(customer.contracts.active().select_related("sla"))
     return {"info_customer": customer, "contracts": contracts}
 
 
 def customer_user_information_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """The customer user's fields and every customer it belongs to (one query)."""
+    """The customer user's fields and every customer it belongs to."""
     cu = ctx.customer_user
     customers = list(cu.customers.order_by("customer_id"))
     return {"info_user": cu, "customers": customers}

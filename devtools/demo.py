@@ -45,7 +45,6 @@ from tickets.models import (
     Queue,
     Team,
     Ticket,
-    TicketCount,
     TicketCounter,
     TicketEvent,
     TicketState,
@@ -267,8 +266,8 @@ class RowMaker:
     With a million rows, constructing instances (a descriptor call and a default lookup per
     field) costs more than the insert. An instance is its `_state` plus one attribute per
     concrete field (`attname`: `queue_id`, not `queue`); defaults are computed once, so this
-    is only for models whose defaults are immutable, and `pre_init`/`post_init` signals are
-    not sent (none of the demo's models has receivers).
+    is only for models whose default values are never changed in place, and
+    `pre_init`/`post_init` signals are not sent (none of the demo's models has receivers).
     """
 
     def __init__(self, model: type[models.Model]):
@@ -328,7 +327,6 @@ def demo_reset() -> None:
             model.objects.all().delete()
         Article.objects.all().delete()
         Ticket.objects.all().delete()
-        TicketCount.objects.all().delete()
         TicketCounter.objects.all().delete()
         NotificationGroup.objects.all().delete()
         Contract.objects.all().delete()
@@ -820,10 +818,6 @@ class DemoBuilder:
         from contracts.services import contracts_recount
 
         contracts_recount()
-        # Each COPY batch stored its own count rows: fold them (tickets.counts).
-        from tickets.counts import ticket_counts_compact
-
-        ticket_counts_compact()
 
     def _progress_bar(self, total: int):
         from tqdm import tqdm

@@ -1,4 +1,4 @@
-"""PostgreSQL-only migration steps: indexes and functions that SQLite has no use for.
+"""PostgreSQL-only migration steps: indexes that SQLite has no use for.
 
 Each step runs its statements on PostgreSQL only (and its reverse statements when unapplied);
 on any other database it does nothing, so SQLite development databases stay plain.

@@ -114,13 +114,6 @@ else:
     # PostgreSQL is a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a
     # list of twenty states (1.5 ms → 3 ms each). Plain cursors also work behind PgBouncer.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    # Ticket lists join 7 tables to the ticket table; PostgreSQL's exhaustive join-order search
-    # took ~40 ms to plan one list at 1M tickets (running it: 1 ms). Our joins start from the
-    # ticket, so a window of 4 keeps good plans and plans in ~2 ms (README, Performance).
-    join_limit = env.int("PG_JOIN_COLLAPSE_LIMIT", default=4)
-    if join_limit:
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c join_collapse_limit={join_limit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -215,11 +208,6 @@ CELERY_BEAT_SCHEDULE = {
     "auto-close-resolved": {
         "task": "tickets.tasks.auto_close_resolved",
         "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),
-    },
-    # The stored ticket counts only grow between runs; a few minutes' changes are cheap to add.
-    "compact-ticket-counts": {
-        "task": "tickets.tasks.compact_ticket_counts",
-        "schedule": timedelta(minutes=10),
     },
 }
 

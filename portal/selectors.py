@@ -8,40 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import (
-    Case,
-    F,
-    IntegerField,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from contracts.models import Contract, Service
 from customers.models import CustomerUser
 from tickets.models import Article, Attachment, Ticket
-from tickets.querysets import INCOMPLETE, InArray, TicketRules
-
-
-def customer_ids(customer_user: CustomerUser) -> Q:
-    """The user's customers (primary included) as a filter on `customer_id`."""
-    member_of = CustomerUser.customers.through.objects.filter(
-        customeruser_id=customer_user.pk
-    ).values("customer_id")
-    # `= ANY(ARRAY(…))`, not `IN (…)`: under the `OR`, PostgreSQL turned `IN` into a hashed
-    # sub-plan tested on every contract row (a sequential scan).
-    return Q(customer_id=customer_user.customer_id) | Q(
-        InArray(F("customer_id"), Subquery(member_of))
-    )
+from tickets.querysets import TicketRules
 
 
 def active_contracts(customer_user: CustomerUser) -> QuerySet[Contract]:
     """Active contracts running today of the user's active customers."""
-    return Contract.objects.active().filter(customer_ids(customer_user), customer__is_active=True)
+    return Contract.objects.active().filter(
+        customer__customer_users=customer_user, customer__is_active=True
+    )
 
 
 def allowed_services(customer_user: CustomerUser) -> QuerySet[Service]:
@@ -77,34 +57,24 @@ def contract_for(customer_user: CustomerUser, service: Service) -> Contract | No
 def searchable_services(customer_user: CustomerUser) -> QuerySet[Service]:
     """Top-level services of any contract of the user's customers (closed search filter)."""
     linked = Contract.services.through.objects.filter(
-        contract__in=Contract.objects.filter(customer_ids(customer_user))
+        contract__in=Contract.objects.filter(customer__customer_users=customer_user)
     ).values("service_id")
     return Service.objects.top_level().filter(pk__in=linked).order_by("name", "id")
 
 
 def callers(customer_user: CustomerUser) -> QuerySet[CustomerUser]:
     """Customer users of the power user's customers (the closed search `caller` filter)."""
-    member_of = CustomerUser.customers.through.objects.filter(
-        customeruser_id=customer_user.pk
-    ).values("customer_id")
-    fellow_ids = CustomerUser.customers.through.objects.filter(customer_id__in=member_of).values(
-        "customeruser_id"
+    return CustomerUser.objects.of_customers(customer_user.customer_ids()).order_by(
+        "last_name", "first_name", "login"
     )
-    # `= ANY(ARRAY(…))` under the `OR` (see `customer_ids`): 21 ms of sequential scan over
-    # 100,000 customer users before.
-    return CustomerUser.objects.filter(
-        Q(InArray(F("pk"), Subquery(fellow_ids))) | Q(customer_id=customer_user.customer_id)
-    ).order_by("last_name", "first_name", "login")
 
 
 def portal_tickets(customer_user: CustomerUser):
-    """Every ticket the user may see, shaped for the portal lists (one query per page): only
-    the relations the rows show, so PostgreSQL plans five joins instead of eight."""
+    """Every ticket the user may see, shaped for the portal lists: only the relations and
+    columns the rows show (building and converting unused columns costs CPU on every row)."""
     return (
         Ticket.objects.visible_to_portal_user(customer_user)
         .select_related("state", "priority", "customer_user", "service__parent")
-        # the columns the rows show, not the ticket's 36 (a third of the page's CPU went into
-        # building and converting unused columns)
         .only(*PORTAL_ROW_FIELDS)
         .order_by("-created_at", "-id")
     )
@@ -133,38 +103,20 @@ def portal_count(
     answers it.
 
     A power user sees the tickets of its customers *or* its own: PostgreSQL answers that `OR`
-    with a bitmap of every ticket of the customers and reads their rows (80,000 for the
-    largest customer). Counted as two disjoint parts instead, tickets of its customers plus
-    its own tickets of other (or no) customers, each part is an index-only scan of
-    `(customer_id, state_id)` / `(customer_user_id, state_id)`.
+    with a bitmap of every ticket of the customers and reads all their rows. Counted as the
+    two disjoint parts of `TicketRules.accessible_parts` instead, each part is an index-only
+    scan of `(customer_id, state_id, …)` / `(customer_user_id, state_id, …)`.
     """
     if customer_user is None or not customer_user.is_active or not customer_user.is_power_user:
         return narrow(portal_tickets(customer_user)).order_by()[:limit].count()
-    # A power user's tickets are `accessible_for` (DESIGN §5), here as its two disjoint parts.
-    # Each part selects `customer_id`, a column of every index it may use: with `pk`, the
-    # closed search's date filter read the customer's 80,000 rows from the heap (26 ms) instead
-    # of one index-only range of `(customer_id, state_id, closed_at)` (0.3 ms).
+    # Each part selects `customer_id`, a column of every index it may use (with `pk`, the
+    # closed search's date filter read the rows from the table instead of only the
+    # `(customer_id, state_id, closed_at)` index).
     part_customers, part_own = (
         narrow(Ticket.objects.filter(part)).order_by().values("customer_id")
         for part in TicketRules.accessible_parts(customer_user)
     )
     return part_customers.union(part_own, all=True)[:limit].count()
-
-
-def count_incomplete(qs: QuerySet) -> QuerySet:
-    """Same rows as `qs.incomplete()` (DESIGN §5 open count), for `portal_count`: the state
-    rule without a join lets the `(customer_id, state_id)` indexes answer it."""
-    return qs.filter(TicketRules.of_state_types(*INCOMPLETE))
-
-
-def count_resolved(qs: QuerySet) -> QuerySet:
-    """Same rows as `qs.resolved()`, for `portal_count`."""
-    return qs.filter(TicketRules.of_state_types("resolved"))
-
-
-def count_closed(qs: QuerySet) -> QuerySet:
-    """Same rows as `qs.closed()`, for `portal_count`."""
-    return qs.filter(TicketRules.of_state_types("closed"))
 
 
 def get_ticket_for_portal(customer_user: CustomerUser, number: str) -> Ticket:

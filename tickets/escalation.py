@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from .querysets import INACTIVE
+from .states import INACTIVE_TYPES
 
 
 def _minutes(ticket, field: str) -> int | None:
@@ -22,7 +22,7 @@ def escalation_recompute(ticket, now: datetime) -> None:
     state_type = ticket.state.state_type
     created = ticket.created_at or now
     first = update = solution = None
-    if state_type not in INACTIVE:
+    if state_type not in INACTIVE_TYPES:
         minutes = _minutes(ticket, "first_response_minutes")
         if minutes is not None and ticket.first_response_at is None:
             first = created + timedelta(minutes=minutes)

@@ -13,9 +13,10 @@ from customers.models import Area, Customer, CustomerUser, Location
 from helpdesk.forms import BoundedDateTimeField, OnceForm
 from helpdesk.validators import has_control_characters
 
-from .models import INCOMPLETE_TYPES, Priority, StateType, TicketState, TicketType
+from .models import Priority, TicketState, TicketType
 from .selectors import queues_for_agent
 from .services import attachments_check, default_queue, pending_time_problem
+from .states import INCOMPLETE_TYPES, StateType
 
 # States an agent may create a ticket in (pending needs a time, resolve/close go through the
 # state action so their times are stamped) and may move a ticket to.

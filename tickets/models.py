@@ -6,7 +6,14 @@ from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
 from helpdesk.models import TimeStamped
 
-from .querysets import CustomersOf, StateTypeIn, TicketQuerySet
+from .querysets import TicketQuerySet
+from .states import (
+    COMPLETED_TYPES,
+    INCOMPLETE_TYPES,
+    PENDING_TYPES,
+    StateType,
+    forget_state_ids,
+)
 
 
 class Queue(TimeStamped):
@@ -64,27 +71,24 @@ class TicketType(models.Model):
         return self.name
 
 
-class StateType(models.TextChoices):
-    NEW = "new", "new"
-    OPEN = "open", "open"
-    PENDING_REMINDER = "pending_reminder", "pending reminder"
-    PENDING_AUTO_CLOSE = "pending_auto_close", "pending auto close"
-    RESOLVED = "resolved", "resolved"
-    CLOSED = "closed", "closed"
-    MERGED = "merged", "merged"
-    REMOVED = "removed", "removed"
+class TicketStateQuerySet(models.QuerySet):
+    """Bulk writes of the catalogue forget the cached state ids too (`tickets.states`)."""
 
+    def update(self, **kwargs):
+        forget_state_ids()
+        return super().update(**kwargs)
 
-INCOMPLETE_TYPES = (
-    StateType.NEW,
-    StateType.OPEN,
-    StateType.PENDING_REMINDER,
-    StateType.PENDING_AUTO_CLOSE,
-)
-COMPLETED_TYPES = (StateType.RESOLVED, StateType.CLOSED)
-PENDING_TYPES = (StateType.PENDING_REMINDER, StateType.PENDING_AUTO_CLOSE)
-# Escalation does not run for these (DESIGN §5).
-NO_ESCALATION_TYPES = (StateType.RESOLVED, StateType.CLOSED, StateType.MERGED, StateType.REMOVED)
+    def delete(self):
+        forget_state_ids()
+        return super().delete()
+
+    def bulk_create(self, *args, **kwargs):
+        forget_state_ids()
+        return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        forget_state_ids()
+        return super().bulk_update(*args, **kwargs)
 
 
 class TicketState(models.Model):
@@ -92,11 +96,21 @@ class TicketState(models.Model):
     label = models.CharField(max_length=100)
     state_type = models.CharField(max_length=20, choices=StateType.choices, db_index=True)
 
+    objects = TicketStateQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        forget_state_ids()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        forget_state_ids()
+        return super().delete(*args, **kwargs)
 
     @property
     def category(self) -> str | None:
@@ -265,13 +279,6 @@ class Ticket(TimeStamped):
         return f"#{self.number} {self.title}"
 
 
-# `state__state_type_in=(types)`: the state rule as a keyword, without a join to the states
-# (see `StateTypeIn`), so it also applies through a relation (`TicketRules.through`).
-Ticket._meta.get_field("state").register_lookup(StateTypeIn)
-# `customer__customers_of=customer_user.pk`: the customer user's customers, see `CustomersOf`.
-Ticket._meta.get_field("customer").register_lookup(CustomersOf)
-
-
 class Article(models.Model):
     class SenderType(models.TextChoices):
         AGENT = "agent", "Agent"
@@ -391,31 +398,3 @@ class TicketCounter(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.value}"
-
-
-class TicketCount(models.Model):
-    """How many tickets each customer has per queue and state, as deltas written by database
-    triggers in the ticket's own transaction (tickets/migrations/0013_ticket_count_triggers):
-    +1 for a new or arriving ticket, -1 for a deleted or leaving one. The sum of a key's rows
-    is exact for every reader at once, and writers never wait on each other (rows are only
-    inserted); `ticket_counts_compact` folds a key's rows into one now and then.
-
-    Read with `tickets.counts.counts_by_state`; Company Status uses it, so counting a big
-    customer's 80,000 tickets by state reads a few dozen rows. Plain ids, no foreign keys: a
-    deleted customer's rows sum to nothing and are folded away.
-    """
-
-    customer_id = models.BigIntegerField()
-    queue_id = models.BigIntegerField()
-    state_id = models.BigIntegerField()
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["customer_id", "queue_id", "state_id"], name="ticketcount_key_idx")
-        ]
-
-    def __str__(self):
-        return (
-            f"customer {self.customer_id} queue {self.queue_id} state {self.state_id}: {self.n:+}"
-        )

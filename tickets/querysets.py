@@ -3,119 +3,75 @@
 Each rule is a `Q` built by `TicketRules`, so the same rule filters a list (`TicketQuerySet`
 methods) and counts inside one aggregate (`TicketQuerySet.counts`). Widgets, lists, counts,
 the portal and background tasks all build on these.
+
+State rules name the ids of the states of their types (`tickets.states.state_ids`) and a
+customer user's customers are its customer ids (`CustomerUser.customer_ids`): literal ids
+that the `(customer_id, state_id)` / `(customer_user_id, state_id)` indexes answer, also
+inside an `OR`.
 """
 
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Lookup, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from helpdesk.auth import is_agent
 
-INCOMPLETE = ("new", "open", "pending_reminder", "pending_auto_close")
-COMPLETED = ("resolved", "closed")
-INACTIVE = ("resolved", "closed", "merged", "removed")
+from .states import COMPLETED_TYPES, INCOMPLETE_TYPES, StateType, state_ids
 
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-class InArray(Lookup):
-    """`lhs IN (subquery)` that PostgreSQL can answer from an index inside an `OR`.
-
-    PostgreSQL turns `x IN (SELECT …)` under an `OR` into a hashed sub-plan checked row by row,
-    which forces a scan of the whole ticket table; `x = ANY(ARRAY(SELECT …))` runs the
-    sub-query once and becomes one more index scan of a bitmap OR. Other databases get `IN`.
-    """
-
-    lookup_name = "in_array"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-
-
-class StateTypeIn(Lookup):
-    """`state_id` is the id of a ticket state of one of these types (`rhs`), without a join.
-
-    PostgreSQL: `state_id = ANY(ticket_state_ids('{…}'))`, a function the planner folds into
-    the literal ids (tickets/0008), so `(…, state_id)` indexes take it as an index condition
-    with a true row estimate. Other databases: `state_id IN (SELECT id … WHERE state_type IN …)`.
-    """
-
-    lookup_name = "state_type_in"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        from .models import TicketState
-
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        types = sorted(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ticket_state_ids(%s::text[]))", [*lhs_params, types]
-        states = TicketState.objects.filter(state_type__in=types).values("pk").order_by()
-        sub, sub_params = states.query.get_compiler(connection=connection).as_sql()
-        return f"{lhs} IN ({sub})", [*lhs_params, *sub_params]
-
-
-class CustomersOf(Lookup):
-    """`customer_id` is one of the customer user's customers (`rhs`, its pk): the primary one
-    or one it is a member of.
-
-    PostgreSQL: `customer_id = ANY(customer_user_customer_ids(pk))`, folded into the literal
-    ids while planning (tickets/0010), so the planner sees how many tickets those customers
-    hold and takes the state rule into the index condition too. Elsewhere: `IN (members UNION
-    primary)`.
-    """
-
-    lookup_name = "customers_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        from customers.models import CustomerUser
-
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(customer_user_customer_ids(%s))", [*lhs_params, self.rhs]
-        members = CustomerUser.customers.through.objects.filter(customeruser_id=self.rhs)
-        primary = CustomerUser.objects.filter(pk=self.rhs)
-        ids = (
-            members.values("customer_id").order_by().union(primary.values("customer_id").order_by())
-        )
-        sub, sub_params = ids.query.get_compiler(connection=connection).as_sql()
-        return f"{lhs} IN ({sub})", [*lhs_params, *sub_params]
+def _through(model: str, relation: str):
+    """The rows of a many-to-many table of this app. tickets/models.py imports this module, so
+    the models are looked up by name when a rule is built."""
+    return getattr(apps.get_model("tickets", model), relation).through.objects
 
 
 class TicketRules:
-    """Q objects for each rule; `prefix` lets a rule apply through a relation."""
+    """Q objects for each rule."""
+
+    @staticmethod
+    def of_state_types(*state_types: str) -> Q:
+        """In a state of one of these types (`state__state_type__in`, without a join)."""
+        return Q(state_id__in=state_ids(*state_types))
 
     @staticmethod
     def new() -> Q:
-        return Q(state__state_type_in=("new",))
+        return TicketRules.of_state_types(StateType.NEW)
 
     @staticmethod
     def open() -> Q:
-        return Q(state__state_type_in=("open",))
+        return TicketRules.of_state_types(StateType.OPEN)
 
     @staticmethod
     def incomplete() -> Q:
-        return Q(state__state_type_in=INCOMPLETE)
+        return TicketRules.of_state_types(*INCOMPLETE_TYPES)
 
     @staticmethod
     def completed() -> Q:
-        return Q(state__state_type_in=COMPLETED)
+        return TicketRules.of_state_types(*COMPLETED_TYPES)
+
+    @staticmethod
+    def resolved() -> Q:
+        return TicketRules.of_state_types(StateType.RESOLVED)
+
+    @staticmethod
+    def closed() -> Q:
+        """Closed for good (state type `closed`)."""
+        return TicketRules.of_state_types(StateType.CLOSED)
 
     @staticmethod
     def reminder(now: datetime | None = None) -> Q:
         window = timedelta(minutes=settings.HELPDESK_REMINDER_WINDOW)
-        return Q(state__state_type_in=("pending_reminder",), pending_until__lte=_now(now) + window)
+        return TicketRules.of_state_types(StateType.PENDING_REMINDER) & Q(
+            pending_until__lte=_now(now) + window
+        )
 
     @staticmethod
     def escalated(now: datetime | None = None) -> Q:
@@ -127,14 +83,13 @@ class TicketRules:
 
     @staticmethod
     def in_my_queues(agent) -> Q:
-        from .models import AgentPreferences
+        queue_ids = _through("AgentPreferences", "my_queues").filter(agentpreferences__user=agent)
+        return Q(queue_id__in=queue_ids.values("queue_id"))
 
-        queue_ids = AgentPreferences.my_queues.through.objects.filter(
-            agentpreferences__user=agent
-        ).values("queue_id")
-        # As an array, the sub-query runs once; inside a tab count's FILTER an `IN` is a hashed
-        # sub-plan probed for each of 20,000 escalated tickets (~1 ms more).
-        return Q(InArray(F("queue_id"), Subquery(queue_ids)))
+    @staticmethod
+    def team_queue_ids(agent):
+        """Ids of the queues the agent's teams grant, as a sub-query."""
+        return _through("Team", "queues").filter(team__members=agent).values("queue_id")
 
     @staticmethod
     def visible_to_agent(agent) -> Q:
@@ -144,10 +99,7 @@ class TicketRules:
             return Q(pk__in=[])
         if agent.is_superuser:
             return Q()
-        from .models import Team
-
-        queue_ids = Team.queues.through.objects.filter(team__members=agent).values("queue_id")
-        return Q(queue_id__in=queue_ids)
+        return Q(queue_id__in=TicketRules.team_queue_ids(agent))
 
     @staticmethod
     def through(prefix: str, rule: Q) -> Q:
@@ -170,35 +122,24 @@ class TicketRules:
 
     @staticmethod
     def accessible_for(customer_user) -> Q:
-        from customers.models import CustomerUser
-
-        customer_ids = CustomerUser.customers.through.objects.filter(
-            customeruser_id=customer_user.pk
-        ).values("customer_id")
-        return (
-            Q(customer_user=customer_user)
-            | Q(customer_id=customer_user.customer_id)
-            | Q(InArray(F("customer_id"), Subquery(customer_ids)))
-        )
-
-    @staticmethod
-    def of_state_types(*state_types: str) -> Q:
-        """`state__state_type__in=state_types` without a join to the states (`StateTypeIn`),
-        so a `(…, state_id)` index answers it directly."""
-        return Q(state__state_type_in=tuple(state_types))
+        """Assigned to the user, or belonging to one of the user's customers."""
+        return Q(customer_user=customer_user) | Q(customer_id__in=customer_user.customer_ids())
 
     @staticmethod
     def accessible_parts(customer_user) -> tuple[Q, Q]:
-        """`accessible_for` as two disjoint rules: tickets of the user's customers (primary or
-        member), and the user's own tickets of any other customer or of none.
+        """`accessible_for` as two disjoint rules: tickets of the user's customers, and the
+        user's own tickets of any other customer or of none.
 
         Each part filters on one indexed column, so PostgreSQL counts each from one covering
-        index (index-only) instead of walking every ticket to test the `OR` row by row.
+        index (index-only) instead of reading the rows of every ticket of the customers to
+        test the `OR`.
         """
-        of_customers = Q(customer__customers_of=customer_user.pk)
-        return of_customers, Q(customer_user=customer_user) & (
-            Q(customer_id__isnull=True) | ~of_customers
+        customer_ids = customer_user.customer_ids()
+        of_customers = Q(customer_id__in=customer_ids)
+        own_elsewhere = Q(customer_user=customer_user) & (
+            Q(customer_id__isnull=True) | ~Q(customer_id__in=customer_ids)
         )
+        return of_customers, own_elsewhere
 
 
 class TicketQuerySet(models.QuerySet):
@@ -217,11 +158,11 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(TicketRules.completed())
 
     def resolved(self):
-        return self.filter(state__state_type_in=("resolved",))
+        return self.filter(TicketRules.resolved())
 
     def closed(self):
         """Closed for good (state type `closed`)."""
-        return self.filter(state__state_type_in=("closed",))
+        return self.filter(TicketRules.closed())
 
     def category(self, name: str):
         """'open' = incomplete, 'closed' = completed; anything else is every ticket."""
@@ -237,11 +178,13 @@ class TicketQuerySet(models.QuerySet):
 
     def reminder_due(self, now: datetime | None = None):
         """Pending-reminder tickets whose time has been reached (the reminder notice)."""
-        return self.filter(state__state_type_in=("pending_reminder",), pending_until__lte=_now(now))
+        return self.filter(
+            TicketRules.of_state_types(StateType.PENDING_REMINDER), pending_until__lte=_now(now)
+        )
 
     def auto_close_due(self, now: datetime | None = None):
         return self.filter(
-            state__state_type_in=("pending_auto_close",), pending_until__lte=_now(now)
+            TicketRules.of_state_types(StateType.PENDING_AUTO_CLOSE), pending_until__lte=_now(now)
         )
 
     def escalated(self, now: datetime | None = None):
@@ -281,7 +224,7 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(TicketRules.assigned_to(customer_user))
 
     def accessible_for(self, customer_user):
-        """Assigned to the user, or belonging to one of the user's customers."""
+        """`TicketRules.accessible_for`."""
         return self.filter(TicketRules.accessible_for(customer_user))
 
     def visible_to_portal_user(self, customer_user):

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from helpdesk.auth import is_agent
 
-from .models import Article, Attachment, Queue, Team, Ticket
+from .models import Article, Attachment, Queue, Ticket
+from .querysets import TicketRules
 
 
 def tickets_for_agent(user) -> QuerySet[Ticket]:
@@ -24,8 +25,7 @@ def queues_for_agent(user) -> QuerySet[Queue]:
         return queues.none()
     if user.is_superuser:
         return queues
-    queue_ids = Team.queues.through.objects.filter(team__members=user).values("queue_id")
-    return queues.filter(pk__in=queue_ids)
+    return queues.filter(pk__in=TicketRules.team_queue_ids(user))
 
 
 def agent_may_see(user, ticket: Ticket) -> bool:

@@ -304,7 +304,7 @@ def ticket_set_state(
     if state.state_type == "closed":
         ticket.closed_at = now
         ticket.resolved_at = ticket.resolved_at or now
-    if state.state_type in ("new", "open", "pending_reminder", "pending_auto_close"):
+    if state.category == "incomplete":
         ticket.resolved_at = None
         ticket.closed_at = None
     escalation_recompute(ticket, now)

@@ -8,13 +8,7 @@ from helpdesk.auth import portal_user_required
 from helpdesk.pagination import CountedPaginator
 
 from ..filters import ClosedRequestFilter
-from ..selectors import (
-    count_closed,
-    count_incomplete,
-    count_resolved,
-    portal_count,
-    portal_tickets,
-)
+from ..selectors import portal_count, portal_tickets
 
 PAGE_SIZE = settings.HELPDESK_DEFAULT_PAGE_SIZE
 
@@ -30,11 +24,11 @@ def home(request):
     tickets = portal_tickets(customer_user)
     open_page = _paginator(
         tickets.incomplete(),
-        lambda limit: portal_count(customer_user, count_incomplete, limit),
+        lambda limit: portal_count(customer_user, lambda qs: qs.incomplete(), limit),
     ).get_page(request.GET.get("open_page"))
     resolved_page = _paginator(
         tickets.resolved(),
-        lambda limit: portal_count(customer_user, count_resolved, limit),
+        lambda limit: portal_count(customer_user, lambda qs: qs.resolved(), limit),
     ).get_page(request.GET.get("resolved_page"))
     return render(
         request,
@@ -61,7 +55,7 @@ def closed(request):
     rows = filterset.qs  # validates a bound form: `filter_queryset` below may then be used
 
     def narrow(qs):
-        qs = count_closed(qs)
+        qs = qs.closed()
         return filterset.filter_queryset(qs) if filterset.is_bound else qs
 
     def total(limit):

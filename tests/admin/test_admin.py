@@ -153,3 +153,28 @@ def test_admin_customer_user_changelist_queries_do_not_grow(
         response = admin_client.get(reverse("admin:customers_customeruser_changelist"))
 
     assert len(response.context["cl"].result_list) == size
+
+
+def test_admin_customer_user_change_keeps_the_primary_customer_a_member(admin_client, client):
+    """The ticket rules read a user's customers from `customers` alone: an admin form that
+    leaves the primary customer out of it (or moves the user to a new primary) still keeps
+    the primary there, so a power user keeps seeing its primary customer's tickets."""
+    old, new, member = (factories.CustomerFactory() for _ in range(3))
+    power = factories.PortalUserFactory(customer=old, customers=[member], is_power_user=True)
+    colleague_ticket = factories.TicketFactory(customer=new, customer_user=None)
+    fields = ("login", "first_name", "last_name", "email", "phone", "mobile")
+    data = {name: getattr(power, name) for name in fields}
+    data.update(customer=new.pk, customers=[member.pk], user=power.user.pk, is_power_user="on")
+    data["is_active"] = "on"
+
+    response = admin_client.post(
+        reverse("admin:customers_customeruser_change", args=[power.pk]), data
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    power.refresh_from_db()
+    assert power.customer == new
+    assert set(power.customers.all()) == {new, member}
+    client.force_login(power.user)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'data-ticket="{colleague_ticket.number}"' in home

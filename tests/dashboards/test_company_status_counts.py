@@ -1,15 +1,12 @@
-"""Company Status reads the stored ticket counts (tickets/counts.py, kept by database triggers
-in the ticket's own transaction): every way a ticket changes shows at once, and folding the
-count rows changes no number."""
-
-import io
+"""Company Status counts the tickets themselves: every way a ticket changes shows at once, for
+the agents whose teams grant its queue and for no one else."""
 
 import pytest
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tickets.models import Team, Ticket, TicketCount, TicketState
+from tickets.models import Team, Ticket, TicketState
 
 from .helpers import HX, markers, number_at, widget_url
 
@@ -49,9 +46,33 @@ def test_agent_actions_show_at_once(agent_client, agent, queue):
     assert status(agent_client)["states"] == {"resolved": 1, "open": 1}
 
 
+def test_a_ticket_created_by_an_agent_counts_at_once(agent_client, queue):
+    jane = factories.CustomerUserFactory(customer=factories.CustomerFactory(customer_id="ACME"))
+    factories.TicketFactory(state="open", queue=queue, customer=jane.customer)
+    data = {
+        "customer": "ACME",
+        "customer_user": jane.login,
+        "title": "Printer jams",
+        "body": "Since this morning.",
+        "queue": queue.pk,
+        "state": "new",
+        "priority": "3",
+    }
+
+    response = agent_client.post(reverse("tickets:new-phone"), data)
+
+    assert response.status_code == 302
+    assert status(agent_client) == {
+        "open": 2,
+        "closed": 0,
+        "all": 2,
+        "states": {"new": 1, "open": 1},
+    }
+
+
 def test_every_database_path_counts(agent_client, queue):
-    """ORM saves, bulk updates, deletes, a customer or a queue changing: the triggers see
-    them all, and the numbers are always those of the tickets themselves."""
+    """ORM saves, bulk updates, deletes, a customer or a queue changing: the numbers are
+    always those of the tickets themselves."""
     acme = factories.CustomerFactory(customer_id="ACME")
     globex = factories.CustomerFactory(customer_id="GLOBEX")
     outside = factories.QueueFactory()  # no team of the agent grants it
@@ -76,29 +97,40 @@ def test_every_database_path_counts(agent_client, queue):
     assert status(agent_client) == {"open": 2, "closed": 0, "all": 2, "states": {"new": 2}}
 
 
-def test_folding_the_rows_changes_no_number(agent_client, queue):
+def test_a_queue_move_shows_for_the_agent_outside_the_team_at_once(agent_client, agent, queue):
+    """The outsider's team grants one more queue of the agent's only: the outsider counts a
+    ticket while it is in that queue, and nothing of the agent's other queue."""
     acme = factories.CustomerFactory(customer_id="ACME")
-    gone = factories.CustomerFactory(customer_id="GONE")
-    states = {s.name: s for s in TicketState.objects.filter(name__in=["new", "open", "closed"])}
-    tickets = [factories.TicketFactory(state="new", queue=queue, customer=acme) for _ in range(5)]
-    for name in ("open", "closed", "open"):
-        Ticket.objects.filter(pk__in=[t.pk for t in tickets[:3]]).update(state=states[name])
-    factories.TicketFactory(state="new", queue=queue, customer=gone).delete()
-    before = status(agent_client)
-    rows = TicketCount.objects.count()
+    shared = factories.QueueFactory()
+    Team.objects.get(members=agent).queues.add(shared)
+    outsider = factories.AgentFactory()
+    factories.TeamFactory(members=[outsider], queues=[shared])
+    client = Client()
+    client.force_login(outsider)
+    moved = factories.TicketFactory(state="open", queue=queue, customer=acme)
+    factories.TicketFactory(state="closed", queue=queue, customer=acme)
+    empty = {"open": 0, "closed": 0, "all": 0, "states": {}}
+    both = {"open": 1, "closed": 1, "all": 2, "states": {"open": 1, "closed": 1}}
+    assert (status(client), status(agent_client)) == (empty, both)
 
-    call_command("compact_ticket_counts", stdout=io.StringIO())
+    act(agent_client, "update", moved, {"queue": shared.pk})
+    assert status(client) == {"open": 1, "closed": 0, "all": 1, "states": {"open": 1}}
+    assert status(agent_client) == both
 
-    assert (
-        status(agent_client)
-        == before
-        == {
-            "open": 5,
-            "closed": 0,
-            "all": 5,
-            "states": {"new": 2, "open": 3},
-        }
-    )
-    # one row per key with tickets; the deleted customer's rows summed to nothing
-    assert TicketCount.objects.count() == 2 < rows
-    assert not TicketCount.objects.filter(customer_id=gone.pk).exists()
+    act(agent_client, "update", moved, {"queue": queue.pk})
+    assert (status(client), status(agent_client)) == (empty, both)
+    Ticket.objects.filter(pk=moved.pk).update(queue=shared)
+    assert status(client)["all"] == 1
+    moved.delete()
+    assert status(client) == empty
+    assert status(agent_client) == {"open": 0, "closed": 1, "all": 1, "states": {"closed": 1}}
+
+
+def test_a_new_state_counts_at_once(agent_client, queue):
+    acme = factories.CustomerFactory(customer_id="ACME")
+    waiting = TicketState.objects.create(name="waiting", label="Waiting", state_type="closed")
+    factories.TicketFactory(state=waiting, queue=queue, customer=acme)
+
+    assert status(agent_client) == {"open": 0, "closed": 1, "all": 1, "states": {"waiting": 1}}
+    TicketState.objects.filter(pk=waiting.pk).update(state_type="open")
+    assert status(agent_client) == {"open": 1, "closed": 0, "all": 1, "states": {"waiting": 1}}

@@ -62,16 +62,17 @@ CIC_WIDGETS = [
     ("escalated-tickets", 4),
     ("new-tickets", 4),
     ("open-tickets", 4),
-    ("company-status", 5),  # stored counts by state + escalated count + the states
+    ("company-status", 4),  # counts grouped by state + the states
     ("customer-information", 3),  # contracts with hours used
     ("settings", 2),
 ]
 CUIC_WIDGETS = [
     ("customer-ids", 6),
-    ("reminder-tickets", 4),
-    ("escalated-tickets", 4),
-    ("new-tickets", 4),
-    ("open-tickets", 4),
+    # + the customer user's customers, which the tab counts and the accessible rows name
+    ("reminder-tickets", 5),
+    ("escalated-tickets", 5),
+    ("new-tickets", 5),
+    ("open-tickets", 5),
     ("customer-user-information", 5),
     ("customer-information", 3),
     ("settings", 2),

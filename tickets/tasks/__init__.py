@@ -10,7 +10,6 @@ from .periodic import (  # noqa: F401  (re-exported for autodiscovery and beat)
     auto_close_pending,
     auto_close_resolved,
     check_escalations,
-    compact_ticket_counts,
     notify_escalation,
     notify_reminder,
     send_reminders,

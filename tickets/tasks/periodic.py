@@ -31,7 +31,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tickets.counts import ticket_counts_compact
 from tickets.models import Ticket, TicketState
 from tickets.selectors import agent_may_see, agents_of_queue
 from tickets.services import ticket_set_state
@@ -40,7 +39,6 @@ __all__ = [
     "auto_close_pending",
     "auto_close_resolved",
     "check_escalations",
-    "compact_ticket_counts",
     "escalation_notify",
     "notify_escalation",
     "notify_now",
@@ -273,9 +271,3 @@ def auto_close_pending() -> int:
 @shared_task(name="tickets.tasks.auto_close_resolved")
 def auto_close_resolved() -> int:
     return resolved_auto_close_run()
-
-
-@shared_task(name="tickets.tasks.compact_ticket_counts")
-def compact_ticket_counts() -> int:
-    """Beat: fold the stored ticket counts' delta rows (`tickets.counts`)."""
-    return ticket_counts_compact()
