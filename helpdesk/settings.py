@@ -112,8 +112,12 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Every <select> of model choices iterates its queryset with `.iterator()`, which on
     # PostgreSQL is a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a
-    # list of twenty states (1.5 ms → 3 ms each). Plain cursors also work behind PgBouncer.
+    # short list. Plain cursors also work behind PgBouncer in transaction mode.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if join_limit := env.int("PG_JOIN_COLLAPSE_LIMIT", default=0):
+        # docs/performance.md: a window for the join-order search of the ticket lists.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c join_collapse_limit={join_limit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

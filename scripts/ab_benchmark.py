@@ -6,7 +6,8 @@
         --rounds 4 --runs 8 --json ab.json
 
 Each round runs A's benchmark, then B's (B first in odd rounds), each on its own database
-holding the same data set (e.g. `createdb -T bench_old bench_new`, then migrate B's copy).
+holding the same data set (e.g. `createdb -T bench_old bench_new`, then migrate B's copy), or
+one checkout twice with a setting flipped (`--env-b NAME=VALUE`).
 The table gives, per case, the median of every timed request of all rounds, the change from
 A to B and both query counts. Only compare figures of one run of this script.
 """
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 
-def run(checkout: str, database_url: str, args, out: Path) -> list[dict]:
+def run(checkout: str, database_url: str, extra_env: list[str], args, out: Path) -> list[dict]:
     python = Path(checkout) / ".venv" / "bin" / "python"
     command = [
         str(python),
@@ -39,6 +40,7 @@ def run(checkout: str, database_url: str, args, out: Path) -> list[dict]:
     for text in args.only:
         command += ["--only", text]
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false"}
+    env.update(item.split("=", 1) for item in extra_env)
     env.setdefault("SECRET_KEY", "ab-benchmark-only")
     subprocess.run(command, cwd=checkout, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603  # nosec B603 - no shell
     return json.loads(out.read_text())["rows"]
@@ -48,6 +50,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--a", nargs=2, metavar=("CHECKOUT", "DATABASE_URL"), required=True)
     parser.add_argument("--b", nargs=2, metavar=("CHECKOUT", "DATABASE_URL"), required=True)
+    parser.add_argument("--env-a", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--env-b", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=2)
@@ -63,9 +67,10 @@ def main() -> int:
             sides = ("A", "B") if round_no % 2 == 0 else ("B", "A")
             for side in sides:
                 checkout, url = args.a if side == "A" else args.b
+                extra_env = args.env_a if side == "A" else args.env_b
                 out = Path(tmp) / f"{side}{round_no}.json"
                 print(f"round {round_no + 1}/{args.rounds}: {side}", file=sys.stderr)
-                for row in run(checkout, url, args, out):
+                for row in run(checkout, url, extra_env, args, out):
                     if row["name"] not in order:
                         order.append(row["name"])
                     timings[side].setdefault(row["name"], []).extend(row["timings_ms"])
