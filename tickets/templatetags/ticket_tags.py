@@ -28,18 +28,6 @@ def due_class(due) -> str:
 
 
 @register.filter
-def minutes_as_hours(minutes) -> str:
-    minutes = int(minutes or 0)
-    return f"{minutes // 60}:{minutes % 60:02d} h"
-
-
-@register.simple_tag
-def sort_link(current: str, key: str) -> str:
-    """The `o` value a column header links to: ascending first, then descending."""
-    return f"-{key}" if current == key else key
-
-
-@register.filter
 def progress_step(percent) -> int:
     """Nearest Bootstrap width class step (w-25 … w-100): no inline styles under our CSP."""
     percent = int(percent or 0)
