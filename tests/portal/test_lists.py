@@ -325,7 +325,7 @@ def test_closed_bad_dates_are_no_500(portal_client, portal_user):
 
     assert response.status_code == 200
     content = response.content.decode()
-    # the message sits under its own field, which is marked invalid (form_tags.bs_field)
+    # the message sits under its own field, which is marked invalid
     assert re.search(
         r'<input type="date" name="created_after" value="yesterday" class="[^"]*is-invalid',
         content,
