@@ -9,12 +9,10 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -208,19 +206,14 @@ def widget(request, dashboard: str, object_id: str, widget: str):
         "object_id": object_id,
         "page_size": ctx.page_size,
         "page_sizes": (5, 10, 15, 20, 25, 50),
-        "now": ctx.now,
         "widget_url": reverse("dashboards:widget", args=[board.key, object_id, declared.key]),
         # Evaluated (two permission queries) only by the widgets that show edit buttons.
         "can_manage": SimpleLazyObject(lambda: can_manage_customers(request.user)),
         **declared.query(ctx),
     }
-    # The list widgets' bodies are Jinja2 templates (templates/jinja2/dashboards/), so the full
-    # page takes the rendered body rather than including the template. Both engines autoescape.
-    body = render_to_string(declared.template, context, request)
-    body = mark_safe(body)  # nosec B308 B703 - autoescaped template output
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(body)
-    return render(request, "dashboards/widget_page.html", {**context, "body": body})
+        return render(request, declared.template, context)
+    return render(request, "dashboards/widget_page.html", context)
 
 
 @agent_required

@@ -2,9 +2,8 @@
 Information Center (CUIC).
 
 A widget is a small declaration: key (DESIGN §6 `data-widget`), title, column (main or
-sidebar), the template that renders its body (a partial of `dashboards/widgets.html`; the list
-widgets, rendered on every tab and page click, are Jinja2 templates in `templates/jinja2/`),
-and the query function (`selectors.WidgetContext -> dict`) that feeds the template. A
+sidebar), the template that renders its body (a partial of `dashboards/widgets.html`), and the
+query function (`selectors.WidgetContext -> dict`) that feeds the template. A
 dashboard is an ordered tuple of widgets plus how to find its object. Both dashboards share
 the same widget declarations; the query functions read `ctx.customer` / `ctx.customer_user`,
 so one ticket widget serves both.
@@ -59,7 +58,7 @@ def ticket_widget(key: str, title: str, select, *, icon: str, default_filter: st
         key=key,
         title=title,
         column=MAIN,
-        template="dashboards/tickets.html",
+        template=f"{TEMPLATE}#tickets",
         query=lambda ctx: selectors.ticket_widget(ctx, select),
         icon=icon,
         filters=TICKET_FILTERS,
@@ -85,7 +84,7 @@ CUSTOMER_USERS = Widget(
     key="customer-users",
     title="Customer Users",
     column=MAIN,
-    template="dashboards/customer_users.html",
+    template=f"{TEMPLATE}#customer-users",
     query=selectors.customer_users_widget,
     icon="bi-people",
     paginated=True,
@@ -94,7 +93,7 @@ CUSTOMER_IDS = Widget(
     key="customer-ids",
     title="Customer IDs",
     column=MAIN,
-    template="dashboards/customer_ids.html",
+    template=f"{TEMPLATE}#customer-ids",
     query=selectors.customer_ids_widget,
     icon="bi-building",
     paginated=True,

@@ -3,9 +3,20 @@
 import datetime
 
 import django_filters
+from crispy_forms.helper import FormHelper
+from django import forms
 from django.utils import timezone
 
 from .forms import BoundedDateField
+
+
+class SearchForm(forms.Form):
+    """The form of our search FilterSets (`Meta.form`). Their templates lay it out field by
+    field with crispy's `|as_crispy_field`; the helper gives those fields the error markup of
+    our `{% crispy %}` forms (each message inline in the field's `invalid-feedback`)."""
+
+    helper = FormHelper()
+    helper.form_tag = False
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

@@ -79,26 +79,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {
-                "form_tags": "helpdesk.templatetags.form_tags",
-                "jinja_tags": "helpdesk.templatetags.jinja_tags",
-            },
         },
     },
-    # The hot fragments: the dashboards' list widgets, the portal's request lists and the
-    # zoom's thread (templates/jinja2/, helpdesk/jinja_env.py).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "helpdesk.jinja_env.environment"},
-    },
 ]
-
-# Widgets render through Jinja2 (helpdesk/renderers.py): a select's
-# options through the Django template engine cost about 3x as much, and the zoom, the portal
-# search and the ticket forms render dozens of them.
-FORM_RENDERER = "helpdesk.renderers.WidgetRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

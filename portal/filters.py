@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from contracts.models import Service
 from customers.models import CustomerUser
-from helpdesk.filters import DayFilter
+from helpdesk.filters import DayFilter, SearchForm
 from tickets.models import Ticket
 
 from .selectors import callers, searchable_services
@@ -48,6 +48,7 @@ class ClosedRequestFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = []
+        form = SearchForm
 
     def __init__(self, *args, customer_user, **kwargs):
         super().__init__(*args, **kwargs)

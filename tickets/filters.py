@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
-from helpdesk.filters import DayFilter
+from helpdesk.filters import DayFilter, SearchForm
 
 from .models import Queue, TicketState
 from .querysets import TicketRules
@@ -115,6 +115,9 @@ class TicketFilter(django_filters.FilterSet):
         ),
         label="Sort",
     )
+
+    class Meta:
+        form = SearchForm
 
     def filter_text(self, queryset, name, value):
         """Every word must match the number or title, case-insensitive; `*` is a wildcard."""

@@ -1,16 +1,15 @@
-"""Small template helpers of the dashboards: links into other apps and due-time colours."""
+"""Small template helpers of the dashboards: links into other apps, a ticket row's due time."""
 
-from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from dashboards import selectors
+from dashboards.widgets import REMINDER
 from helpdesk.pagination import capped_label
 
 register = template.Library()
-
-WARNING_WINDOW = timedelta(hours=1)
 
 
 @register.simple_tag
@@ -34,20 +33,21 @@ def ticket_search(**params) -> str:
 
 
 @register.filter
-def due_class(value, now) -> str:
-    """`due-overdue` when the time has passed, `due-warning` within the next hour."""
-    if not value or not now:
-        return ""
-    if value <= now:
-        return "due-overdue"
-    if value - now <= WARNING_WINDOW:
-        return "due-warning"
-    return ""
+def search_value(value) -> str:
+    """A value in a ticket search link written by hand, encoded as `ticket_search` does: rows
+    take the search's address once (`{% url 'tickets:list' as search %}`) and add their
+    values with this filter."""
+    return quote_plus(str(value))
+
+
+@register.filter
+def row_due(ticket, widget):
+    """The time in a ticket widget's last column: the reminder time in Reminder Tickets, the
+    escalation time in the others."""
+    return ticket.pending_until if widget.key == REMINDER.key else ticket.escalation_due
 
 
 @register.filter
 def row_count(value) -> str:
     """A widget row's ticket count, "1,000+" past `ROW_COUNT_CAP`."""
-    from dashboards.selectors import ROW_COUNT_CAP
-
-    return capped_label(value or 0, ROW_COUNT_CAP)
+    return capped_label(value or 0, selectors.ROW_COUNT_CAP)

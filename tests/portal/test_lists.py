@@ -136,6 +136,17 @@ def test_home_lists_paginate_separately(portal_client, portal_user):
     assert 'data-next-page="open_page"' not in response.content.decode()
 
 
+def test_home_page_links_keep_the_other_lists_page(portal_client, portal_user):
+    for state in ["open"] * 11 + ["resolved"] * 11:
+        factories.TicketFactory(customer_user=portal_user, state=state)
+
+    response = portal_client.get(reverse("portal:home"), {"resolved_page": 2})
+
+    body = response.content.decode()
+    assert 'href="?resolved_page=2&amp;open_page=2" aria-label="Next page"' in body
+    assert 'href="?resolved_page=1" aria-label="Previous page"' in body
+
+
 @pytest.mark.parametrize("power", [False, True])
 def test_home_counts_stop_at_the_cap(client, settings, power):
     settings.PORTAL_COUNT_CAP = 11
@@ -315,7 +326,7 @@ def test_closed_bad_dates_are_no_500(portal_client, portal_user):
 
     assert response.status_code == 200
     content = response.content.decode()
-    # the message sits under its own field, which is marked invalid (form_tags.bs_field)
+    # the message sits under its own field, which is marked invalid
     assert re.search(
         r'<input type="date" name="created_after" value="yesterday" class="[^"]*is-invalid',
         content,

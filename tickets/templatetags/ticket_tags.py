@@ -1,38 +1,30 @@
 """Small display helpers for ticket templates."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
 
 register = template.Library()
 
-WARNING = timedelta(hours=1)
+WARNING_WINDOW = timedelta(hours=1)
 
 
 @register.filter
 def due_class(due) -> str:
-    """`due-overdue` once past, `due-warning` within the hour, else nothing."""
+    """The colour of a due time: `due-overdue` from its moment on, `due-warning` while it is at
+    most an hour ahead, else nothing.
+
+    Both edges are inclusive: a time due exactly now has come, and a time due in exactly an
+    hour is "within the hour"; the agent is warned a moment early rather than a moment late."""
     if due is None:
         return ""
     now = timezone.now()
     if due <= now:
         return "due-overdue"
-    if due - now < WARNING:
+    if due - now <= WARNING_WINDOW:
         return "due-warning"
     return ""
-
-
-@register.filter
-def minutes_as_hours(minutes) -> str:
-    minutes = int(minutes or 0)
-    return f"{minutes // 60}:{minutes % 60:02d} h"
-
-
-@register.simple_tag
-def sort_link(current: str, key: str) -> str:
-    """The `o` value a column header links to: ascending first, then descending."""
-    return f"-{key}" if current == key else key
 
 
 @register.filter
@@ -79,8 +71,6 @@ def event_label(action: str) -> str:
 @register.filter
 def iso_datetime(value: str):
     """An ISO timestamp stored as text (event values) as an aware datetime, else the text."""
-    from datetime import datetime
-
     try:
         return timezone.localtime(datetime.fromisoformat(value))
     except (TypeError, ValueError):
