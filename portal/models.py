@@ -1,11 +1,7 @@
-"""Two small bookkeeping tables that make portal writes safe to repeat.
-
-- `RequestSubmission`: the one-time key of a "new request" form. The unique
-  (customer user, key) row is inserted in the same transaction as the ticket, so a double
-  submit (two clicks, a browser retry, two tabs racing) creates exactly one ticket and the
-  second request is sent to it.
-- `AgentNotice`: one row per customer article the agents were told about, so a repeated run of
-  `portal.notify_agents` sends nothing twice.
+"""`RequestSubmission`: the one-time key of a "new request" form. The unique
+(customer user, key) row is inserted in the same transaction as the ticket, so a double
+submit (two clicks, a browser retry, two tabs racing) creates exactly one ticket and the
+second request is sent to it.
 """
 
 import uuid
@@ -30,12 +26,3 @@ class RequestSubmission(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.ticket_id}"
-
-
-class AgentNotice(models.Model):
-    article = models.OneToOneField("tickets.Article", on_delete=models.CASCADE, related_name="+")
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"Notice for article {self.article_id}"
