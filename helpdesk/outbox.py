@@ -83,7 +83,7 @@ OVERDUE = timedelta(minutes=10)  # /healthz: due this long and still not deliver
 # --- kinds ------------------------------------------------------------------------------------
 
 
-class Skip(Exception):  # noqa: N818 - it is an outcome, not an error
+class Skip(Exception):
     """Raised by a builder: this recipient may no longer receive the email.
 
     `instead`: the addresses who should receive it now (e.g. the queue's team when the owner
@@ -286,7 +286,7 @@ def _attempt_failed(
     message.last_error = (str(exc) or type(exc).__name__)[:2000]
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = Status.FAILED
-        logger.error("Outbox: %s failed for good after %d attempt(s): %r", message, message.attempts, exc)  # fmt: skip
+        logger.error("Outbox: %s failed after %d attempt(s): %r", message, message.attempts, exc)
     else:
         message.next_attempt_at = now + _backoff(message.attempts)
         logger.warning("Outbox: %s attempt %d failed: %r", message, message.attempts, exc)
