@@ -19,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from helpdesk.celery import app as celery_app
 
@@ -127,6 +128,7 @@ def _forget_connections():
     # URL needs new pools (Celery does the same after a fork).
     if celery_app._pool is not None:
         celery_app.pool.force_close_all()
+    pools.reset()
     celery_app._after_fork()
 
 
@@ -210,3 +212,8 @@ def start_worker(tmp_path, smtp_server):
     finally:
         for worker in workers:
             worker.stop()
+        with broker(broker_url), celery_app.connection_for_write() as conn:
+            # A killed worker's unacknowledged task would come back an hour later, in
+            # another test run: nothing of this test may outlive it.
+            conn.default_channel.client.delete("unacked", "unacked_index")
+            celery_app.control.purge()
