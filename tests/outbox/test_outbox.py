@@ -20,7 +20,7 @@ from helpdesk.outbox import outbox_add
 from tests import factories
 from tests.outbox.conftest import broker, free_port
 from tests.outbox.helpers import committed
-from tests.outbox.scenarios import WRITES, run_writes, world
+from tests.outbox.scenarios import HOSTILE, WRITES, run_writes, world
 from tickets.services import TicketError, ticket_reply
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,22 @@ def test_healthz_reports_overdue_emails(client, agent_client, ticket, settings):
 
     assert response.status_code == 200  # detail, not a reason to take the instance out
     assert json.loads(response.content)["outbox"] == {"failed": 0, "overdue": 1}
+
+
+@TRANSACTIONAL
+def test_line_breaks_and_markup_in_titles_answer_no_500_and_mail_one_line_subjects():
+    """A line break in a ticket title or a contract description made the customer-update and
+    contract emails raise BadHeaderError inside the request, after its commit (a 500, and a
+    copy more with every retry); some subjects came HTML-escaped."""
+    w = world(title=HOSTILE, description=HOSTILE)
+
+    results = run_writes(w)  # real commits: each delivery runs inside its request
+
+    assert [(what, status) for what, status, _ in results] == [
+        (what, 302 if what in REDIRECTS else 200) for what in WRITES
+    ]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == OutboxMessage.objects.count()
+    for message in mail.outbox:
+        assert message.subject == " ".join(message.subject.split())
+        assert "&lt;" not in message.subject
