@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import SLA, Contract, ContractNotification, Service
+from .services import contract_save
 
 
 class SubServiceInline(admin.TabularInline):
@@ -58,7 +59,6 @@ class ContractAdmin(admin.ModelAdmin):
         "support_manager",
         "services",
     ]
-    readonly_fields = ["created_at", "updated_at"]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["customer", "description", "purchase_order_number", "is_active"]}),
@@ -71,6 +71,28 @@ class ContractAdmin(admin.ModelAdmin):
         ("Services", {"fields": ["services", "sla"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A contract stays with its customer: its tickets and contacts belong to that customer.
+        moved = ["customer"] if obj is not None else []
+        return [*moved, "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Through `contract_save`, like the customer settings: validation, the row lock, and
+        no stale copy of the hours used written back."""
+        data = dict(form.cleaned_data)
+        customer = obj.customer if change else data.pop("customer")
+        data.pop("customer", None)
+        saved = contract_save(
+            customer=customer,
+            contract=obj if change else None,
+            services=data.pop("services", []),
+            **data,
+        )
+        obj.pk, obj.minutes_used = saved.pk, saved.minutes_used
+
+    def save_related(self, request, form, formsets, change):
+        """`contract_save` has set the services already."""
 
 
 @admin.register(ContractNotification)

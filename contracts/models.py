@@ -68,19 +68,6 @@ class SLA(TimeStamped):
         return self.name
 
 
-def minutes_by_contract():
-    """The hours-used rule (DESIGN §4): `SUM(minutes)` of the time entries of each contract's
-    tickets, as rows of (`ticket__contract`, `total`) grouped by contract."""
-    from tickets.models import TimeEntry
-
-    return (
-        TimeEntry.objects.filter(ticket__contract__isnull=False)
-        .order_by()
-        .values("ticket__contract")
-        .annotate(total=Sum("minutes"))
-    )
-
-
 class ContractQuerySet(models.QuerySet):
     def active(self, today=None):
         """Active and running today (start/end dates inclusive, open ends allowed)."""
@@ -90,10 +77,10 @@ class ContractQuerySet(models.QuerySet):
         )
 
     def with_minutes_recounted(self):
-        """`minutes_by_contract` summed now for each contract, as `minutes_recounted` (0 without
-        any time): what the tests compare the stored `minutes_used` with."""
-        total = minutes_by_contract().filter(ticket__contract=models.OuterRef("pk"))
-        return self.annotate(minutes_recounted=Coalesce(models.Subquery(total.values("total")), 0))
+        """The hours-used rule (DESIGN §4) summed now, as `minutes_recounted`: the minutes of
+        the time entries of each contract's tickets, 0 without any. `minutes_used` stores it
+        (`contracts.services`)."""
+        return self.annotate(minutes_recounted=Coalesce(Sum("tickets__time_entries__minutes"), 0))
 
 
 class Contract(TimeStamped):
@@ -138,7 +125,8 @@ class Contract(TimeStamped):
     is_active = models.BooleanField(default=True)
     # The running total behind `hours_used`: minutes of the time entries of the contract's
     # tickets (DESIGN §4), kept by `contracts.services` in the transaction that books, moves or
-    # removes time, under the contract's row lock. Nothing else writes it (see `save`).
+    # removes time, under the contract's row lock. Edits go through `contract_save`, which
+    # reads the row under that lock, so no stale copy is written back.
     minutes_used = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ContractQuerySet.as_manager()
@@ -196,18 +184,6 @@ class Contract(TimeStamped):
             errors["support_manager"] = "The support manager must be an agent."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # An edit (form, admin) saves the instance it loaded earlier: never write its copy of
-        # the running total back over minutes booked since. Only `contracts.services` writes
-        # `minutes_used`, with an UPDATE under the row lock.
-        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "minutes_used"
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def hours_used(self) -> Decimal:

@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from customers.models import Customer
 
 from .emails import contract_notice_emails_add
-from .models import Contract, ContractNotification, minutes_by_contract
+from .models import Contract, ContractNotification
 
 
 class ContractError(Exception):
@@ -47,7 +47,7 @@ def contract_save(
 # --- hours used: the stored running total ----------------------------------------------------
 #
 # `Contract.minutes_used` = SUM(minutes) of the time entries of the contract's tickets
-# (DESIGN §4; the rule itself is `contracts.models.minutes_by_contract`). Every path that
+# (DESIGN §4; the rule itself is `ContractQuerySet.with_minutes_recounted`). Every path that
 # changes that sum changes the total in the same transaction, holding the contract's row lock
 # (taken after the ticket's, the order every path uses):
 #
@@ -96,24 +96,19 @@ def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
     admin edits and deletes of time entries or tickets and after bulk loads; returns how many
     totals changed."""
     with transaction.atomic():
-        totals = minutes_by_contract()
-        if contract_ids is None:
-            # every row locked, in key order; then one grouped scan of all time entries
-            # (a subquery per contract takes minutes at a million tickets)
-            stored = dict(
-                Contract.objects.select_for_update()
-                .order_by("pk")
-                .values_list("pk", "minutes_used")
-            )
-        else:
-            ids = _lock(contract_ids)
-            stored = dict(Contract.objects.filter(pk__in=ids).values_list("pk", "minutes_used"))
-            totals = totals.filter(ticket__contract__in=ids)
-        counted = dict(totals.values_list("ticket__contract", "total"))
+        contracts = Contract.objects.all()
+        if contract_ids is not None:
+            contracts = contracts.filter(pk__in={pk for pk in contract_ids if pk is not None})
+        stored = dict(
+            contracts.select_for_update().order_by("pk").values_list("pk", "minutes_used")
+        )
+        counted = dict(
+            contracts.with_minutes_recounted().order_by().values_list("pk", "minutes_recounted")
+        )
         changed = [
-            Contract(pk=pk, minutes_used=counted.get(pk, 0))
+            Contract(pk=pk, minutes_used=counted[pk])
             for pk, minutes in stored.items()
-            if counted.get(pk, 0) != minutes
+            if counted[pk] != minutes
         ]
         Contract.objects.bulk_update(changed, ["minutes_used"], batch_size=500)
     return len(changed)

@@ -5,12 +5,13 @@ changelists select what they display and skip the full `COUNT(*)` (`show_full_re
 ticket search matches the number exactly and the title as a substring.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 
-from contracts.services import contract_ticket_moved, contracts_recount
+from contracts.services import contracts_recount
 
 from .models import (
     AgentPreferences,
@@ -25,6 +26,13 @@ from .models import (
     TicketState,
     TicketType,
     TimeEntry,
+)
+from .services import (
+    UPDATABLE_FIELDS,
+    pending_time_problem,
+    ticket_lock,
+    ticket_set_state,
+    ticket_update,
 )
 
 
@@ -138,6 +146,24 @@ class TimeEntryInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("agent")
 
 
+class TicketAdminForm(forms.ModelForm):
+    class Meta:
+        model = Ticket
+        fields = ["state", "pending_until", "is_locked", *UPDATABLE_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        state = cleaned.get("state")
+        touched = {"state", "pending_until"} & set(self.changed_data)
+        if (
+            state is not None
+            and touched
+            and (problem := pending_time_problem(state, cleaned.get("pending_until")))
+        ):
+            self.add_error("pending_until", problem)
+        return cleaned
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
@@ -169,35 +195,51 @@ class TicketAdmin(admin.ModelAdmin):
         "location",
         "area",
     ]
+    form = TicketAdminForm
+    # Set by the services (numbers, due times, completion, the portal's satisfaction).
     readonly_fields = [
+        "number",
+        "channel",
+        "customer_contact_at",
+        "first_response_at",
         "first_response_due",
         "update_due",
         "solution_due",
         "escalation_due",
+        "resolved_at",
+        "closed_at",
+        "satisfaction",
+        "satisfaction_comment",
         "created_at",
         "updated_at",
     ]
     show_full_result_count = False
     inlines = [ArticleInline, TimeEntryInline]
 
-    # Contract hours used is a stored total (contracts.services): a ticket moving to another
-    # contract takes its booked minutes along; deleting tickets recounts their contracts.
-    # Ticket row locks first, then contracts, like the ticket services.
+    def has_add_permission(self, request):
+        # Tickets are created on the agent side (tickets:new-phone / new-email) or in the portal:
+        # a number from the daily counter, the first article and the `created` event.
+        return False
 
     def save_model(self, request, obj, form, change):
+        """Every correction goes through the ticket services, like the zoom's actions: events,
+        due times, the contract's hours used and the pending rule."""
+        changed = set(form.changed_data)
+        data = form.cleaned_data
         with transaction.atomic():
-            old_contract_id = None
-            if change:
-                old_contract_id = (
-                    Ticket.objects.select_for_update()
-                    .values_list("contract_id", flat=True)
-                    .get(pk=obj.pk)
+            ticket = Ticket.objects.get(pk=obj.pk)
+            updates = {name: data[name] for name in changed & set(UPDATABLE_FIELDS)}
+            if updates:
+                ticket_update(ticket=ticket, by=request.user, **updates)
+            if changed & {"state", "pending_until"}:
+                ticket_set_state(
+                    ticket=ticket,
+                    state=data["state"],
+                    by=request.user,
+                    pending_until=data["pending_until"],
                 )
-            super().save_model(request, obj, form, change)
-            if change:
-                contract_ticket_moved(
-                    ticket=obj, old_contract_id=old_contract_id, new_contract_id=obj.contract_id
-                )
+            if "is_locked" in changed:
+                ticket_lock(ticket=ticket, by=request.user, locked=data["is_locked"])
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Ticket.objects.filter(pk=obj.pk))

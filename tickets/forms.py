@@ -7,14 +7,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
 
 from .models import INCOMPLETE_TYPES, Priority, StateType, TicketState, TicketType
 from .selectors import queues_for_agent
-from .services import attachments_check, default_queue
+from .services import attachments_check, default_queue, pending_time_problem
 
 # States an agent may create a ticket in (pending needs a time, resolve/close go through the
 # state action so their times are stamped) and may move a ticket to.
@@ -217,11 +216,9 @@ class StateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         state, until = cleaned.get("state"), cleaned.get("pending_until")
-        if state is not None and state.is_pending:
-            if until is None and "pending_until" not in self.errors:
-                self.add_error("pending_until", "A pending state needs a pending time.")
-            elif until is not None and until <= timezone.now():
-                self.add_error("pending_until", "The pending time must be in the future.")
+        checked = state is not None and "pending_until" not in self.errors
+        if checked and (problem := pending_time_problem(state, until)):
+            self.add_error("pending_until", problem)
         return cleaned
 
 

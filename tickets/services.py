@@ -257,6 +257,20 @@ def article_add(
 # --- state ----------------------------------------------------------------------------------
 
 
+def pending_time_problem(
+    state: TicketState, pending_until: datetime | None, now: datetime | None = None
+) -> str | None:
+    """Why `pending_until` does not suit `state`, for the user; None when it does. A pending
+    state needs a time in the future; other states ignore it."""
+    if not state.is_pending:
+        return None
+    if pending_until is None:
+        return "A pending state needs a pending time."
+    if pending_until <= (now or timezone.now()):
+        return "The pending time must be in the future."
+    return None
+
+
 @transaction.atomic
 def ticket_set_state(
     *,
@@ -277,11 +291,8 @@ def ticket_set_state(
         .select_related("state", "sla", "queue")
         .get(pk=ticket.pk)
     )
-    if state.is_pending:
-        if pending_until is None:
-            raise TicketError("Choose a pending time for a pending state.")
-        if pending_until <= now:
-            raise TicketError("The pending time must be in the future.")
+    if problem := pending_time_problem(state, pending_until, now):
+        raise TicketError(problem)
     old = ticket.state
     ticket.state = state
     ticket.pending_until = pending_until if state.is_pending else None
@@ -342,12 +353,21 @@ UPDATABLE_FIELDS = (
     "sla",
     "contract",
     "type",
+    # the zoom offers the fields above; the admin also corrects these
+    "title",
+    "customer",
+    "customer_user",
+    "location",
+    "area",
+    "impact",
+    "urgency",
 )
 
 
 @transaction.atomic
 def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes) -> Ticket:
-    """Change owner, responsible, queue, priority, service, SLA, contract or type."""
+    """Change any of `UPDATABLE_FIELDS`: one event per changed field; a new SLA or queue
+    recomputes the due times; a new contract takes the ticket's booked minutes along."""
     now = now or timezone.now()
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:

@@ -6,16 +6,15 @@ through one path (over HTTP where there is a page for it) and compares the store
 the rule summed again (`with_minutes_recounted`), then checks a page shows the stored value.
 """
 
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from django.forms import SplitDateTimeWidget
 from django.urls import reverse
 
 from contracts.models import Contract
 from contracts.services import contract_save, contracts_recount
 from tests import factories
+from tests.admin.helpers import admin_data
 from tests.contracts.helpers import contract_ticket, hour_contract
 from tickets.models import Ticket, TimeEntry
 
@@ -158,13 +157,20 @@ def test_a_ticket_created_on_a_contract_starts_with_no_minutes(agent_client, con
     assert_total(contract, 45)
 
 
-def test_editing_the_contract_keeps_minutes_booked_meanwhile(contract, ticket, agent):
-    """A contract edit saves an instance loaded earlier: it must not write back its total."""
+def test_editing_the_contract_keeps_minutes_booked_meanwhile(admin_client, contract, ticket):
+    """Contract edits (the admin form, `contract_save` with an instance read earlier) must not
+    write back a total read before time was booked."""
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    data = admin_data(admin_client.get(url))
     stale = Contract.objects.get(pk=contract.pk)
     factories.TimeEntryFactory(ticket=ticket, minutes=75)
 
-    stale.description = "Renamed"
-    stale.save()
+    data["description"] = "Renamed"
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Contract.objects.get(pk=contract.pk).description == "Renamed"
+    assert_total(contract, 75)
     contract_save(
         customer=contract.customer,
         contract=stale,
@@ -175,46 +181,23 @@ def test_editing_the_contract_keeps_minutes_booked_meanwhile(contract, ticket, a
         contract_hours=Decimal("100"),
         hours_notification_threshold=Decimal("90"),
     )
-
     assert Contract.objects.get(pk=contract.pk).description == "Renamed again"
     assert_total(contract, 75)
 
 
+def test_admin_contract_edit_is_validated_like_the_customer_settings(admin_client, contract):
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    data = admin_data(admin_client.get(url))
+    data.update(has_hour_restriction="on", contract_hours="10", hours_notification_threshold="12")
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "hours_notification_threshold" in response.context["adminform"].form.errors
+    assert Contract.objects.get(pk=contract.pk).contract_hours == contract.contract_hours
+
+
 # --- admin ------------------------------------------------------------------------------------
-
-
-def admin_data(response) -> dict:
-    """The POST data of an admin change form as the page shows it (form and inlines)."""
-    data = {}
-
-    def put(form, name, field):
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if isinstance(field.widget, SplitDateTimeWidget):
-            if isinstance(value, list):
-                data[f"{key}_0"], data[f"{key}_1"] = value
-            elif value:
-                value = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-                data[f"{key}_0"], data[f"{key}_1"] = value.date(), value.time()
-            return
-        if value is None:
-            return
-        if not isinstance(value, bool):
-            data[key] = value
-        elif value:
-            data[key] = "on"
-
-    form = response.context["adminform"].form
-    for name, field in form.fields.items():
-        put(form, name, field)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{name}"] = value
-        for sub in formset.forms:
-            for name, field in sub.fields.items():
-                put(sub, name, field)
-    return data
 
 
 @pytest.fixture
