@@ -144,13 +144,13 @@ def database_url() -> str:
 
 
 class Worker:
-    """`celery -A helpdesk worker` in a subprocess (its own process group)."""
+    """`celery -A helpdesk worker` on `queue` in a subprocess (its own process group)."""
 
-    def __init__(self, log: Path, env: dict):
+    def __init__(self, log: Path, env: dict, queue: str):
         self.log = log
         celery = Path(sys.executable).parent / "celery"
         command = [
-            str(celery), "-A", "helpdesk", "worker", "--pool=solo", "-Q", "celery",
+            str(celery), "-A", "helpdesk", "worker", "--pool=solo", "-Q", queue,
             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"outbox-test-{uuid.uuid4().hex[:8]}@%h",
         ]  # fmt: skip
@@ -186,8 +186,11 @@ def start_worker(tmp_path, smtp_server):
     its mail to `smtp_server`; every worker started is stopped at the end."""
     workers = []
     broker_url = os.environ["CELERY_BROKER_URL"]
-    with broker(broker_url):
-        celery_app.control.purge()  # no leftovers from an earlier run
+    # A queue of this test's own: no task of another test (or another checkout sharing the
+    # Redis database) reaches its workers, and none of theirs reaches others.
+    queue = f"outbox-test-{uuid.uuid4().hex[:8]}"
+    old_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     log = tmp_path / "worker.log"
 
     def start(**extra) -> Worker:
@@ -203,7 +206,7 @@ def start_worker(tmp_path, smtp_server):
             **extra,
         }
         env.pop("EMAIL_URL", None)  # it would win over EMAIL_BACKEND
-        worker = Worker(log, env)
+        worker = Worker(log, env, queue)
         workers.append(worker)
         return worker
 
@@ -213,7 +216,13 @@ def start_worker(tmp_path, smtp_server):
         for worker in workers:
             worker.stop()
         with broker(broker_url), celery_app.connection_for_write() as conn:
-            # A killed worker's unacknowledged task would come back an hour later, in
-            # another test run: nothing of this test may outlive it.
-            conn.default_channel.client.delete("unacked", "unacked_index")
-            celery_app.control.purge()
+            # Nothing of this test may outlive it, e.g. a killed worker's unacknowledged task
+            # that Redis would hand out again an hour later.
+            conn.default_channel.queue_delete(queue)
+            conn.default_channel.client.delete(
+                "unacked",
+                "unacked_index",
+                f"_kombu.binding.{queue}",
+                f"_kombu.binding_permanent.{queue}",
+            )
+        celery_app.conf.task_default_queue = old_queue
