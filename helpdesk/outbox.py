@@ -209,16 +209,35 @@ def outbox_add(
     return len(ids)
 
 
+class _BrokerPause:
+    """After the broker failed, this process leaves it alone for `SECONDS`: a broker that
+    drops connections (rather than refusing them) would cost every write the connect timeout."""
+
+    SECONDS = 10.0
+    until = 0.0
+
+    @classmethod
+    def active(cls) -> bool:
+        return time.monotonic() < cls.until
+
+    @classmethod
+    def start(cls) -> None:
+        cls.until = time.monotonic() + cls.SECONDS
+
+
 def outbox_publish(ids: list[int]) -> None:
     """After commit: one delivery task per row, or, without a broker, delivery right here."""
     if deliver_outbox.app.conf.task_always_eager:
         for pk in ids:
             outbox_deliver(pk)
         return
+    if _BrokerPause.active():
+        return  # the sweeper delivers them
     for index, pk in enumerate(ids):
         try:
             deliver_outbox.apply_async(args=(pk,))
         except Exception as exc:  # any broker failure: the rows wait for the sweeper
+            _BrokerPause.start()
             logger.warning(
                 "Outbox: broker unavailable (%r); %d message(s) wait for the sweeper.",
                 exc,

@@ -13,7 +13,7 @@ import time
 import uuid
 from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools
 
+from helpdesk import outbox
 from helpdesk.celery import app as celery_app
 
 WAIT = 60  # seconds, the most any step of a fault test may take
@@ -112,24 +113,33 @@ def smtp_server(settings):
 @contextlib.contextmanager
 def broker(url: str):
     """This process publishes tasks to `url` instead of running them in-process."""
-    old = celery_app.conf.task_always_eager, celery_app.conf.broker_url
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = url
+    conf = celery_app.conf
+    old = conf.task_always_eager, conf.get("broker_write_url"), conf.get("broker_read_url")
+    conf.task_always_eager = False
+    # Not `broker_url`: Celery reads that from CELERY_BROKER_URL in the environment first.
+    conf.broker_write_url = conf.broker_read_url = url
     _forget_connections()
     try:
+        publishes_to = urlparse(celery_app.connection_for_write().as_uri())
+        assert (publishes_to.hostname, publishes_to.port) == (
+            urlparse(url).hostname,
+            urlparse(url).port,
+        )
         yield
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.broker_url = old
+        conf.task_always_eager, conf.broker_write_url, conf.broker_read_url = old
         _forget_connections()
 
 
 def _forget_connections():
     # The app keeps its broker connections in pools made for the URL of their time; a new
-    # URL needs new pools (Celery does the same after a fork).
+    # URL needs new pools (Celery does the same after a fork), and a broker found down a
+    # moment ago is another broker now.
     if celery_app._pool is not None:
         celery_app.pool.force_close_all()
     pools.reset()
     celery_app._after_fork()
+    outbox._BrokerPause.until = 0.0
 
 
 def database_url() -> str:

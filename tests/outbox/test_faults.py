@@ -42,12 +42,15 @@ def _all_sent():
 
 
 def test_redis_down_every_write_succeeds_and_every_email_arrives_once_after(
-    start_worker, smtp_server, capsys
+    start_worker, smtp_server, capsys, caplog
 ):
     w = world()
 
     with broker(f"redis://127.0.0.1:{free_port()}/3"):  # nothing listens there
         results = run_writes(w)
+
+    refused = [r for r in caplog.records if r.getMessage().startswith("Outbox: broker unavailable")]
+    assert len(refused) == 1  # then the writes leave the broker alone for a while
 
     assert {status for _, status, _ in results} <= {200, 302}
     slowest = max(seconds for _, _, seconds in results)

@@ -3,6 +3,7 @@ without a broker, left-over rows delivered by `send_outbox`, a broker that is do
 failing a write, and the Celery settings that keep tasks through a worker's death."""
 
 import json
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk import outbox
 from helpdesk.celery import app as celery_app
 from helpdesk.models import OutboxMessage
 from helpdesk.outbox import outbox_add
@@ -139,13 +141,16 @@ def test_send_outbox_delivers_rows_left_pending_once(agent_client, ticket):
 
 
 @TRANSACTIONAL
-def test_broker_down_every_write_succeeds_quickly_and_its_emails_wait():
+def test_broker_down_every_write_succeeds_quickly_and_its_emails_wait(caplog):
     """Redis unreachable (a closed port): no write answers 500 after its commit, none waits
     on the broker, and every email it owes is in the outbox; `send_outbox` delivers each once."""
     w = world()
 
     with broker(f"redis://127.0.0.1:{free_port()}/3"):
         results = run_writes(w)
+
+    refused = [r for r in caplog.records if r.getMessage().startswith("Outbox: broker unavailable")]
+    assert len(refused) == 1  # then the writes leave the broker alone for a while
 
     assert [(what, status) for what, status, _ in results] == [
         (what, 302 if what in REDIRECTS else 200) for what in WRITES
@@ -204,3 +209,19 @@ def test_line_breaks_and_markup_in_titles_answer_no_500_and_mail_one_line_subjec
     for message in mail.outbox:
         assert message.subject == " ".join(message.subject.split())
         assert "&lt;" not in message.subject
+
+
+@TRANSACTIONAL
+def test_broker_down_is_tried_again_after_a_pause(agent, ticket, client, caplog, monkeypatch):
+    monkeypatch.setattr(outbox._BrokerPause, "SECONDS", 0.5)
+    client.force_login(agent)
+
+    with broker(f"redis://127.0.0.1:{free_port()}/3"):
+        _reply(client, ticket, "First")  # refused: the pause starts
+        _reply(client, ticket, "Second")  # within the pause: not tried
+        time.sleep(0.6)
+        _reply(client, ticket, "Third")  # tried again
+
+    refused = [r for r in caplog.records if r.getMessage().startswith("Outbox: broker unavailable")]
+    assert len(refused) == 2
+    assert OutboxMessage.objects.filter(status="pending").count() == 3
