@@ -97,7 +97,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(ContractNotification)
 class ContractNotificationAdmin(admin.ModelAdmin):
-    list_display = ["contract", "kind", "ticket", "sent_at", "created_at"]
+    list_display = ["contract", "kind", "ticket", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["contract__customer", "ticket"]
     search_fields = ["contract__description", "contract__customer__customer_id", "=ticket__number"]

@@ -211,6 +211,9 @@ class Contract(TimeStamped):
 
 
 class ContractNotification(models.Model):
+    """A notice the contract raised: its hour threshold or limit reached (once per hour
+    limit) or a ticket on it closed (once per close). The emails it owes are outbox rows."""
+
     class Kind(models.TextChoices):
         THRESHOLD = "threshold", "Hour threshold reached"
         LIMIT = "limit", "Hour limit reached"
@@ -224,8 +227,8 @@ class ContractNotification(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.TextField(blank=True)
+    # When the notice was raised; its emails, one per recipient, are in the outbox
+    # (helpdesk.OutboxMessage, key `contract:<contract id>:<key>`).
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

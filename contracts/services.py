@@ -1,5 +1,5 @@
 """Contract writes and contract hour notices (DESIGN §4): a threshold warning and a limit
-notice, each once per hour limit."""
+notice, each once per hour limit, emailed through the outbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db.models import F, Sum
 
 from customers.models import Customer
 
+from .emails import contract_notice_emails_add
 from .models import Contract, ContractNotification
 
 
@@ -118,12 +119,13 @@ def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
 
 
 def contract_hours_check(*, contract: Contract) -> list[ContractNotification]:
-    """Record the notices the contract's hours now call for and send them after commit.
+    """Record the notices the contract's hours now call for, with the emails they owe.
 
     Call it inside the transaction that booked the time, with the contract row locked
     (`select_for_update`) and its `minutes_used` current, so concurrent bookings see each
     other's minutes. The unique (contract, kind, key) row makes each notice exactly-once; the
-    key is the hour limit the notice was sent for, so raising the limit re-arms both notices.
+    key is the hour limit the notice was raised for, so raising the limit re-arms both
+    notices. The emails go into the outbox in the same transaction (contracts/emails.py).
     """
     if not contract.has_hour_restriction or not contract.contract_hours:
         return []
@@ -144,11 +146,5 @@ def contract_hours_check(*, contract: Contract) -> list[ContractNotification]:
         except IntegrityError:
             continue  # already recorded for this limit
         created.append(notice)
-        transaction.on_commit(lambda pk=notice.pk: _enqueue(pk))
+        contract_notice_emails_add(notice=notice)
     return created
-
-
-def _enqueue(notification_id: int) -> None:
-    from .tasks import send_contract_notification
-
-    send_contract_notification.delay(notification_id)

@@ -206,25 +206,3 @@ class NotificationGroup(TimeStamped):
     def get_events_display(self):
         labels = dict(NotificationEvent.choices)
         return ", ".join(labels.get(e, e) for e in self.events)
-
-
-class NotificationDelivery(models.Model):
-    """One row per notification-group email sent for an event (idempotency guard).
-
-    `key` names what happened (`ticket:<id>`, `article:<id>`, `ticket:<id>:closed:<iso>`), so a
-    repeated task run finds the row with `sent_at` set and sends nothing twice.
-    """
-
-    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
-    key = models.CharField(max_length=100)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event", "key"], name="notification_delivery_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.event} {self.key}"

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.utils.module_loading import autodiscover_modules
 
 
 class HelpdeskConfig(AppConfig):
@@ -12,3 +13,6 @@ class HelpdeskConfig(AppConfig):
         # Registered once, before any URLconf is loaded; every app's urls.py uses them.
         register_converter(KeyConverter, "key")
         register_converter(KeyPathConverter, "keypath")
+        # Each app registers the builders of its email kinds in `<app>/emails.py`; helpdesk
+        # imports no domain app by name.
+        autodiscover_modules("emails")

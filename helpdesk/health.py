@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .outbox import outbox_health
+
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2  # seconds; a health check must answer quickly
 
@@ -38,6 +40,9 @@ def healthz(request):
     """200 when the database (and the broker, when one is configured) answers; 503 otherwise.
 
     The body names each check; errors show only their type, never connection details.
+    `outbox` is detail for monitoring, not part of the status: emails that failed for good
+    (see the admin) and emails due for more than a few minutes but not delivered (no worker,
+    no sweeper, or the mail server down).
     """
     checks, healthy = {}, True
     for name, check in (("database", _database), ("broker", _broker)):
@@ -47,6 +52,10 @@ def healthz(request):
             logger.warning("Health check %s failed: %r", name, exc)
             checks[name] = f"error: {type(exc).__name__}"
             healthy = False
+    try:
+        checks["outbox"] = outbox_health()
+    except Exception as exc:  # detail only: the database check above sets the status
+        checks["outbox"] = f"error: {type(exc).__name__}"
     body = {"status": "ok" if healthy else "error", **checks}
     return HttpResponse(
         json.dumps(body) + "\n", status=200 if healthy else 503, content_type="text/plain"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStamped(models.Model):
@@ -45,3 +46,52 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.key}"
+
+
+class OutboxMessage(models.Model):
+    """One email owed to one recipient, written in the transaction of what caused it.
+
+    `(kind, key, recipient)` is unique, so writing the same email twice is a no-op; `kind`
+    names the builder and the template folder `templates/emails/<kind>/`, `key` what happened
+    (`article:123`), `params` the ids and values the builder needs. The Message-ID is fixed
+    when the row is written, so a repeated attempt sends the same message. `helpdesk.outbox`
+    delivers the rows and is the only code that changes their status.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=254)
+    params = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField("Message-ID", max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "outbox message"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="outbox_once"),
+        ]
+        indexes = [
+            # The sweeper and /healthz read only these; sent rows, the bulk, stay out of both.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_due",
+            ),
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="failed"), name="outbox_failed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.recipient}"

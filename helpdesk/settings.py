@@ -168,6 +168,8 @@ else:
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
+# Seconds an SMTP connection may stall: a delivery holds its outbox row while it talks.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="helpdesk@example.com")
 
 # Celery: no broker configured means every task runs eagerly in-process.
@@ -178,8 +180,21 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task is acknowledged after it ran, and handed to another worker when its worker dies;
+# each worker reserves one task at a time, so a killed worker strands no others.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing happens after a request's commit: one short try, no retry loop. What could not
+# be published waits in the outbox for the sweeper (helpdesk/outbox.py).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1}
 HELPDESK_BEAT_SECONDS = env.int("HELPDESK_BEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "helpdesk.tasks.sweep_outbox",
+        "schedule": timedelta(minutes=1),
+    },
     "send-reminders": {
         "task": "tickets.tasks.send_reminders",
         "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),

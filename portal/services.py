@@ -1,5 +1,5 @@
 """Writes of the portal. Each wraps the ticket services (tickets/services.py) with the portal's
-rules and tells the agents after commit (DESIGN §7, issue item 9)."""
+rules and owes the agents a notice in the same transaction (portal/emails.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,8 @@ from helpdesk.services import submit_once
 from tickets.models import Article, Channel, Ticket, TicketState
 from tickets.services import TicketError, article_add, ticket_create, ticket_set_state
 
+from .emails import agent_notice_add
 from .selectors import allowed_services, contract_for, subcategories
-
-
-def _notify_agents(article: Article, kind: str) -> None:
-    from .tasks import notify_agents
-
-    transaction.on_commit(lambda: notify_agents.delay(article.pk, kind))
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -106,7 +101,7 @@ def portal_request_update(
         channel=Article.ArticleChannel.PORTAL,
         attachments=attachments,
     )
-    _notify_agents(article, "update")
+    agent_notice_add(article=article, action="update")
     return article
 
 
@@ -128,5 +123,5 @@ def portal_request_reopen(*, ticket: Ticket, customer_user: CustomerUser, commen
     ticket_set_state(
         ticket=ticket, state=TicketState.objects.get(name="open"), by=customer_user.user
     )
-    _notify_agents(article, "reopen")
+    agent_notice_add(article=article, action="reopen")
     return article

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from dashboards.models import DashboardPreference
+from helpdesk.models import OutboxMessage
 from tickets.models import (
     AgentPreferences,
     Article,
@@ -322,3 +323,16 @@ class DashboardPreferenceFactory(DjangoModelFactory):
     user = factory.SubFactory(AgentFactory)
     dashboard = "cic"
     widget = "new-tickets"
+
+
+class OutboxMessageFactory(DjangoModelFactory):
+    """An outbox row as the outbox writes it (for pages that list them; the writes that owe
+    emails are tested through their services)."""
+
+    class Meta:
+        model = OutboxMessage
+
+    kind = "reminder"
+    key = factory.Sequence(lambda n: f"ticket:{n}:pending:2026-01-01T00:00:00+00:00")
+    recipient = factory.Sequence(lambda n: f"agent{n}@example.com")
+    message_id = factory.Sequence(lambda n: f"<{n}@example.com>")

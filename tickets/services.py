@@ -1,7 +1,7 @@
 """Every write to a ticket goes through one of these functions.
 
-Each owns its transaction, writes the `TicketEvent` audit rows and schedules side effects
-(emails, contract notices) with `transaction.on_commit`.
+Each owns its transaction, writes the `TicketEvent` audit rows and, in the same transaction,
+the emails it owes (tickets/emails.py, delivered after commit by the outbox).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from contracts.models import Contract
-from customers.models import CustomerUser
+from customers.models import CustomerUser, NotificationEvent
 from helpdesk.models import fit_to_field
 
+from .emails import reply_email_add, ticket_closed_emails_add, ticket_event_emails_add
 from .escalation import ESCALATION_FIELDS, escalation_recompute
 from .models import (
     Article,
@@ -197,9 +198,9 @@ def ticket_create(
         escalation_recompute(ticket, now)
         ticket.save(update_fields=["first_response_at", *ESCALATION_FIELDS])
     _event(ticket, by, "created", to_value=ticket.state.name)
-    from .tasks.notifications import ticket_event_notify
-
-    ticket_event_notify(ticket=ticket, event="ticket_created", key=f"ticket:{ticket.pk}")
+    ticket_event_emails_add(
+        ticket=ticket, event=NotificationEvent.TICKET_CREATED, key=f"ticket:{ticket.pk}"
+    )
     return ticket
 
 
@@ -249,10 +250,11 @@ def article_add(
     ticket.save(update_fields=[*changed, *ESCALATION_FIELDS, "updated_at"])
     _event(ticket, by, "article", to_value=f"{sender_type} {'public' if is_public else 'internal'}")
     if sender_type == Article.SenderType.AGENT and is_public:
-        from .tasks.notifications import ticket_event_notify
-
-        ticket_event_notify(
-            ticket=ticket, event="agent_public_reply", key=f"article:{article.pk}", article=article
+        ticket_event_emails_add(
+            ticket=ticket,
+            event=NotificationEvent.AGENT_PUBLIC_REPLY,
+            key=f"article:{article.pk}",
+            article=article,
         )
     return article
 
@@ -323,9 +325,7 @@ def ticket_set_state(
     if state.is_pending:
         _event(ticket, by, "pending_until", to_value=pending_until.isoformat())
     if state.state_type == "closed" and old.state_type != "closed":
-        from .tasks.notifications import ticket_closed_notify
-
-        ticket_closed_notify(ticket=ticket)  # groups' email; contract update if on a contract
+        ticket_closed_emails_add(ticket=ticket)  # groups' email; contract update if on a contract
     return ticket
 
 
@@ -417,8 +417,8 @@ def ticket_add_time(
 
     When the ticket's contract has reached its hour limit, the entry is only saved if the
     agent accepts additional time (recorded on the entry). The contract row is locked so two
-    concurrent entries see each other's minutes, and the contract's hour notices are checked
-    after commit.
+    concurrent entries see each other's minutes; the contract's hour notices are recorded in
+    the same transaction.
     """
     if minutes is None or minutes <= 0:
         raise TicketError("Minutes must be greater than 0.")
@@ -456,25 +456,6 @@ def ticket_add_time(
 # --- email to the customer user -------------------------------------------------------------
 
 
-def _mail_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.local"
-
-
-def _email_after_commit(article: Article) -> None:
-    """Store the article's Message-ID now; the email task sends it once the data is committed."""
-    from django.core.mail import make_msgid
-
-    article.message_id = make_msgid(domain=_mail_domain())
-    article.save(update_fields=["message_id"])
-
-    def enqueue(pk=article.pk):
-        from .tasks.mail import send_article_email
-
-        send_article_email.delay(pk)
-
-    transaction.on_commit(enqueue)
-
-
 @transaction.atomic
 def ticket_reply(
     *,
@@ -487,9 +468,9 @@ def ticket_reply(
     """Reply to the customer user.
 
     1. refuse when the ticket has no customer user with an email address; 2. a public agent
-    article on the email channel (`article_add`: first response, escalation, event); 3. a
-    Message-ID stored on the article; 4. after commit the email task sends it, threaded to the
-    ticket's previous message.
+    article on the email channel (`article_add`: first response, escalation, event); 3. the
+    email owed to the customer user, written to the outbox (its Message-ID stored on the
+    article) and delivered after commit, threaded to the ticket's previous message.
     """
     customer_user = ticket.customer_user
     if customer_user is None or not customer_user.email:
@@ -504,7 +485,7 @@ def ticket_reply(
         attachments=attachments,
         now=now,
     )
-    _email_after_commit(article)
+    reply_email_add(article=article)
     return article
 
 
@@ -512,8 +493,9 @@ def ticket_reply(
 def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
     """An email ticket: the agent writes to the customer user.
 
-    The first article is a public agent article (so it is the first response) and is emailed
-    to the customer user after commit, with a Message-ID the replies thread under.
+    The first article is a public agent article (so it is the first response) and is owed to
+    the customer user by email (the outbox delivers it after commit), with a Message-ID the
+    replies thread under.
     """
     if not customer_user.email:
         raise TicketError("This customer user has no email address.")
@@ -524,7 +506,7 @@ def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
         article_is_public=True,
         **kwargs,
     )
-    _email_after_commit(ticket.articles.order_by("id").first())
+    reply_email_add(article=ticket.articles.order_by("id").first())
     return ticket
 
 

@@ -54,6 +54,7 @@ def loaded(db):
         factories.ContractNotificationFactory(contract=contract, ticket=ticket)
         factories.DashboardPreferenceFactory(user=agent, widget=f"widget-{customer.pk}")
     factories.TicketTypeFactory(name="Incident")
+    factories.OutboxMessageFactory(status="failed", attempts=12, last_error="451 try later")
     return agent
 
 

@@ -1,6 +1,7 @@
 """A real Celery worker on Redis sends the threshold email after time is logged on the page."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -77,15 +78,15 @@ def worker(tmp_path, settings):
             conn.default_channel.queue_delete(queue)
 
 
-def _wait_for_files(directory, timeout=30.0):
+def _wait_for_files(directory, count, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         files = sorted(directory.iterdir())
-        if files:
-            time.sleep(1.0)  # a second email, if any, would land now
+        if len(files) >= count:
+            time.sleep(1.0)  # one email too many, if any, would land now
             return sorted(directory.iterdir())
         time.sleep(0.25)
-    return []
+    return sorted(directory.iterdir())
 
 
 def test_worker_sends_threshold_email_after_time_logged_on_page(
@@ -101,10 +102,14 @@ def test_worker_sends_threshold_email_after_time_logged_on_page(
     )
 
     assert response.status_code == 200
-    files = _wait_for_files(worker)
+    people = [contract.customer_contact, contract.support_contact, contract.support_manager]
+    files = _wait_for_files(worker, count=len(people))
     log = (tmp_path / "worker.log").read_text()
-    assert len(files) == 1, log
-    email = files[0].read_text()
-    assert f'Contract "{contract.description}": 1.25 of 10.00 hours used' in email
-    assert contract.customer_contact.email in email
+    assert len(files) == len(people), log  # one email to each, once
+    emails = [file.read_text() for file in files]
+    for email in emails:
+        assert f'Contract "{contract.description}": 1.25 of 10.00 hours used' in email
+    assert sorted(re.search(r"^To: (.+)$", e, re.M).group(1) for e in emails) == sorted(
+        p.email for p in people
+    )
     assert settings.CELERY_TASK_ALWAYS_EAGER is False

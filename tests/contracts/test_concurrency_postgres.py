@@ -13,6 +13,7 @@ from django.db import connection
 from contracts.models import ContractNotification
 from tests import factories
 from tests.contracts.helpers import contract_ticket, hour_contract, mails_with
+from tests.outbox.helpers import recipients
 from tickets.models import TimeEntry
 from tickets.services import ticket_add_time
 
@@ -20,6 +21,11 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+def _people(contract):
+    people = [contract.customer_contact, contract.support_contact, contract.support_manager]
+    return sorted(person.email for person in people)
 
 
 def _book_concurrently(tickets, minutes, accept_overage=False):
@@ -53,7 +59,7 @@ def test_two_concurrent_entries_across_threshold_send_one_email(mailoutbox):
 
     assert errors == []
     assert TimeEntry.objects.count() == 3
-    assert len(mails_with(mailoutbox, "hours used")) == 1
+    assert recipients(mails_with(mailoutbox, "hours used")) == _people(contract)  # once each
     assert ContractNotification.objects.filter(kind="threshold").count() == 1
 
 
@@ -66,5 +72,5 @@ def test_many_concurrent_entries_across_threshold_and_limit_send_one_each(mailou
 
     assert errors == []
     assert TimeEntry.objects.count() == 7
-    assert len(mails_with(mailoutbox, "hours used")) == 1
-    assert len(mails_with(mailoutbox, "hour limit reached")) == 1
+    assert recipients(mails_with(mailoutbox, "hours used")) == _people(contract)
+    assert recipients(mails_with(mailoutbox, "hour limit reached")) == _people(contract)

@@ -5,8 +5,10 @@ from django.utils import timezone
 from contracts.models import ContractNotification
 from contracts.services import contract_save
 from customers.models import NotificationEvent
+from helpdesk.models import OutboxMessage
 from tests import factories
 from tests.contracts.helpers import contract_ticket, hour_contract, mails_with
+from tests.outbox.helpers import deliver_again, recipients
 from tickets.models import TimeEntry
 from tickets.services import OverageRequired, ticket_add_time
 
@@ -44,20 +46,21 @@ def test_threshold_email_once_to_contact_support_and_manager(
     _book(ticket, 60, django_capture_on_commit_callbacks)
     _book(ticket, 30, django_capture_on_commit_callbacks)
 
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
-    assert mail.subject == (
-        f'[{contract.customer.customer_id}] Contract "{contract.description}": '
-        "8.00 of 10.00 hours used"
-    )
-    assert sorted(mail.to) == _people(contract)
-    assert "8.00 of 10.00 hours" in mail.body
+    # one email to each of the three people, once
+    assert recipients(mailoutbox) == _people(contract)
+    for mail in mailoutbox:
+        assert mail.subject == (
+            f'[{contract.customer.customer_id}] Contract "{contract.description}": '
+            "8.00 of 10.00 hours used"
+        )
+        assert "8.00 of 10.00 hours" in mail.body
     notice = ContractNotification.objects.get()
-    assert (notice.kind, notice.key, notice.sent_at is not None) == (
-        "threshold",
-        "hours:10.00",
-        True,
-    )
+    assert (notice.kind, notice.key) == ("threshold", "hours:10.00")
+    assert sorted(
+        OutboxMessage.objects.filter(key=f"contract:{contract.pk}:hours:10.00").values_list(
+            "kind", "recipient", "status"
+        )
+    ) == [("contract_threshold", email, "sent") for email in _people(contract)]
 
 
 def test_limit_email_once_to_people_and_subscribed_groups(
@@ -82,11 +85,8 @@ def test_limit_email_once_to_people_and_subscribed_groups(
     _book(ticket, 30, django_capture_on_commit_callbacks)
     _book(ticket, 15, django_capture_on_commit_callbacks, accept=True)
 
-    assert len(mails_with(mailoutbox, THRESHOLD)) == 1
-    limit = mails_with(mailoutbox, LIMIT)
-    assert len(limit) == 1
-    assert sorted(limit[0].to) == sorted([*_people(contract), member.email])
-    assert sorted(mails_with(mailoutbox, THRESHOLD)[0].to) == _people(contract)
+    assert recipients(mails_with(mailoutbox, LIMIT)) == sorted([*_people(contract), member.email])
+    assert recipients(mails_with(mailoutbox, THRESHOLD)) == _people(contract)
 
 
 def test_limit_email_includes_group_agents(mailoutbox, django_capture_on_commit_callbacks):
@@ -99,8 +99,7 @@ def test_limit_email_includes_group_agents(mailoutbox, django_capture_on_commit_
 
     _book(contract_ticket(contract), 60, django_capture_on_commit_callbacks)
 
-    assert len(mailoutbox) == 1
-    assert sorted(mailoutbox[0].to) == sorted([*_people(contract), group_agent.email])
+    assert recipients(mailoutbox) == sorted([*_people(contract), group_agent.email])
 
 
 def test_one_entry_past_both_sends_both_once(mailoutbox, django_capture_on_commit_callbacks):
@@ -109,16 +108,18 @@ def test_one_entry_past_both_sends_both_once(mailoutbox, django_capture_on_commi
     _book(contract_ticket(contract), 180, django_capture_on_commit_callbacks)
 
     assert sorted(m.subject.rsplit(":", 1)[1].strip() for m in mailoutbox) == [
-        "3.00 of 2.00 hours used",
-        "hour limit reached",
+        *["3.00 of 2.00 hours used"] * 3,
+        *["hour limit reached"] * 3,
     ]
+    assert recipients(mails_with(mailoutbox, THRESHOLD)) == _people(contract)
+    assert recipients(mails_with(mailoutbox, LIMIT)) == _people(contract)
 
 
 def test_raising_hours_rearms_both_notices(mailoutbox, django_capture_on_commit_callbacks):
     contract = hour_contract(hours=2, threshold=1)
     ticket = contract_ticket(contract)
     _book(ticket, 120, django_capture_on_commit_callbacks)
-    assert len(mailoutbox) == 2
+    assert len(mailoutbox) == 2 * 3  # both notices, to three people each
 
     contract_save(
         customer=contract.customer,
@@ -128,12 +129,12 @@ def test_raising_hours_rearms_both_notices(mailoutbox, django_capture_on_commit_
         services=[],
     )
     _book(ticket, 60, django_capture_on_commit_callbacks)  # 3 h: below the new threshold
-    assert len(mailoutbox) == 2
+    assert len(mailoutbox) == 2 * 3
     _book(ticket, 60, django_capture_on_commit_callbacks)  # 4 h: new threshold
     _book(ticket, 60, django_capture_on_commit_callbacks)  # 5 h: new limit
 
-    assert len(mails_with(mailoutbox, THRESHOLD)) == 2
-    assert len(mails_with(mailoutbox, LIMIT)) == 2
+    assert recipients(mails_with(mailoutbox, THRESHOLD)) == sorted(_people(contract) * 2)
+    assert recipients(mails_with(mailoutbox, LIMIT)) == sorted(_people(contract) * 2)
     assert sorted(ContractNotification.objects.values_list("kind", "key")) == [
         ("limit", "hours:2.00"),
         ("limit", "hours:5.00"),
@@ -143,16 +144,12 @@ def test_raising_hours_rearms_both_notices(mailoutbox, django_capture_on_commit_
 
 
 def test_contract_notice_task_repeat_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
-    from contracts.tasks import send_contract_notification
-
     contract = hour_contract(hours=2, threshold=1)
     _book(contract_ticket(contract), 60, django_capture_on_commit_callbacks)
-    notice = ContractNotification.objects.get()
 
-    again = send_contract_notification.apply(args=[notice.pk]).get()
+    deliver_again()
 
-    assert again is False
-    assert len(mailoutbox) == 1
+    assert recipients(mailoutbox) == _people(contract)
 
 
 def test_overage_refused_without_acceptance(django_capture_on_commit_callbacks):
@@ -251,7 +248,8 @@ def test_add_time_page_crossing_threshold_sends_email(
     assert [m.subject for m in mailoutbox] == [
         f'[{contract.customer.customer_id}] Contract "{contract.description}": '
         "1.50 of 10.00 hours used"
-    ]
+    ] * 3
+    assert recipients(mailoutbox) == _people(contract)
 
 
 def test_add_time_page_unrestricted_contract_never_prompts(agent_client, queue):

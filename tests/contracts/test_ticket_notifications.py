@@ -4,12 +4,14 @@ contract "ticket closed" update."""
 import pytest
 
 from contracts.models import ContractNotification
-from customers.models import NotificationDelivery, NotificationEvent
+from customers.models import NotificationEvent
+from helpdesk.models import OutboxMessage
+from helpdesk.outbox import deliver_outbox, email_kinds, sweep_outbox
 from tests import factories
 from tests.contracts.helpers import contract_ticket, hour_contract
+from tests.outbox.helpers import deliver_again
 from tickets.models import Article, TicketState
 from tickets.services import article_add, ticket_create, ticket_set_state
-from tickets.tasks.notifications import notify_notification_groups, send_contract_ticket_closed
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +78,8 @@ def test_ticket_created_mails_members_who_may_see_it(
     assert _recipients(mailoutbox) == sorted([world["contact"].email, world["seeing_agent"].email])
     assert mailoutbox[0].subject == f"[Ticket#{ticket.number}] New ticket: Printer on fire"
     assert "Printer on fire" in mailoutbox[0].alternatives[0][0]
-    delivery = NotificationDelivery.objects.get()
-    assert (delivery.event, delivery.key) == ("ticket_created", f"ticket:{ticket.pk}")
+    rows = OutboxMessage.objects.values_list("kind", "key", "status").distinct()
+    assert list(rows) == [("notification_ticket", f"ticket_created:ticket:{ticket.pk}", "sent")]
 
 
 def test_ticket_created_without_groups_sends_nothing(
@@ -92,13 +94,10 @@ def test_group_task_repeat_sends_nothing_twice(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
     _group(world["customer"], NotificationEvent.TICKET_CREATED, contacts=[world["contact"]])
-    ticket = _create(world, django_capture_on_commit_callbacks)
+    _create(world, django_capture_on_commit_callbacks)
 
-    again = notify_notification_groups.apply(
-        args=[ticket.pk, "ticket_created", f"ticket:{ticket.pk}"]
-    ).get()
+    deliver_again()
 
-    assert again is False
     assert len(mailoutbox) == 1
 
 
@@ -147,9 +146,8 @@ def test_ticket_closed_on_contract_mails_contact_once(
     factories.TimeEntryFactory(ticket=contract_ticket(contract), minutes=30)
 
     ticket = _close(ticket, django_capture_on_commit_callbacks)
-    again = send_contract_ticket_closed.apply(args=[ticket.pk, ticket.closed_at.isoformat()]).get()
+    deliver_again()
 
-    assert again is False
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [contract.customer_contact.email]
@@ -206,7 +204,8 @@ def test_ticket_closed_deactivated_contact_gets_nothing(
     _close(ticket, django_capture_on_commit_callbacks)
 
     assert mailoutbox == []
-    assert ContractNotification.objects.get().sent_at is not None
+    assert ContractNotification.objects.get().kind == "ticket_closed"  # raised, owed to nobody
+    assert not OutboxMessage.objects.filter(kind="contract_ticket_closed").exists()
 
 
 def test_ticket_closed_mails_groups_subscribed(
@@ -221,6 +220,7 @@ def test_ticket_closed_mails_groups_subscribed(
     assert mailoutbox[0].subject.startswith(f"[Ticket#{ticket.number}] Ticket closed")
 
 
-def test_notification_tasks_have_explicit_names():
-    assert notify_notification_groups.name == "tickets.tasks.notify_notification_groups"
-    assert send_contract_ticket_closed.name == "tickets.tasks.send_contract_ticket_closed"
+def test_notification_kinds_are_registered_and_tasks_have_explicit_names():
+    assert {"notification_ticket", "contract_ticket_closed"} <= set(email_kinds())
+    assert deliver_outbox.name == "helpdesk.tasks.deliver_outbox"
+    assert sweep_outbox.name == "helpdesk.tasks.sweep_outbox"

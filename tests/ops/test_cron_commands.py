@@ -8,7 +8,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from helpdesk.models import OutboxMessage
 from tests import factories
+from tests.outbox.helpers import committed
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _run(name, *args):
     out, err = StringIO(), StringIO()
-    call_command(name, *args, stdout=out, stderr=err)
+    committed(call_command, name, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -30,6 +32,7 @@ def test_send_reminders_command_sends_once(queue, agent):
     assert [m.to for m in mail.outbox] == [[agent.email]]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # each notice commits
 def test_send_reminders_command_mail_error_fails_and_keeps_ticket_due(queue, agent, flaky_mail):
     flaky_mail(1)
     past = timezone.now() - timedelta(minutes=1)
@@ -40,9 +43,13 @@ def test_send_reminders_command_mail_error_fails_and_keeps_ticket_due(queue, age
         call_command("send_reminders", stdout=StringIO(), stderr=err)
 
     assert err.getvalue() == f"Ticket {ticket.number}: Connection unexpectedly closed\n"
-    assert Ticket.objects.reminder_notice_due().count() == 1
-    assert _run("send_reminders")[0] == "Sent 1 reminder(s).\n"
-    assert len(mail.outbox) == 1
+    assert Ticket.objects.reminder_notice_due().count() == 0  # owed once, in the outbox
+    assert _run("send_reminders")[0] == "Sent 0 reminder(s).\n"
+    assert mail.outbox == []
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())  # its back-off has passed
+    assert _run("send_outbox") == ("Sent 1 email(s), skipped 0, 0 attempt(s) failed.\n", "")
+    assert _run("send_outbox") == ("Sent 0 email(s), skipped 0, 0 attempt(s) failed.\n", "")
+    assert [m.to for m in mail.outbox] == [[agent.email]]
 
 
 def test_check_escalations_command_sends_once(queue, agent):

@@ -22,6 +22,7 @@ def test_healthz_without_broker_is_ok_for_anonymous(client, settings):
         "status": "ok",
         "database": "ok",
         "broker": "not configured (tasks run in-process)",
+        "outbox": {"failed": 0, "overdue": 0},
     }
 
 
@@ -35,6 +36,7 @@ def test_healthz_unreachable_broker_is_503(client, settings):
         "status": "error",
         "database": "ok",
         "broker": "error: OperationalError",
+        "outbox": {"failed": 0, "overdue": 0},
     }
 
 

@@ -1,16 +1,17 @@
-"""Notifications re-check permissions at send time: whoever lost access since the event was
-queued gets nothing."""
+"""Notifications re-check permissions at send time: whoever lost access since the email was
+owed gets nothing (its outbox row is skipped with the reason)."""
 
 import pytest
 from django.core import mail
 
-from contracts.tasks import contract_notice_recipients
+from contracts.emails import contract_notice_recipients
 from customers.models import NotificationEvent
-from portal.tasks import notify_agents
+from helpdesk.models import OutboxMessage
+from portal.services import portal_request_update
 from tests import factories
-from tickets.tasks.mail import send_article_email
-from tickets.tasks.notifications import notify_notification_groups
-from tickets.tasks.periodic import reminder_recipients
+from tests.outbox.helpers import deliver_pending
+from tickets.emails import reminder_recipients
+from tickets.services import ticket_create, ticket_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -19,52 +20,58 @@ def _recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 
 
+def _customer_update(ticket):
+    """The customer writes an update; the agents' notice is owed, not yet delivered."""
+    return portal_request_update(
+        ticket=ticket, customer_user=ticket.customer_user, comment="Any news?"
+    )
+
+
 def test_portal_update_notice_skips_an_owner_removed_from_the_team(queue):
     stayed = factories.AgentFactory(email="stayed@example.com")
     owner = factories.AgentFactory(email="owner@example.com")
     team = factories.TeamFactory(members=[stayed, owner], queues=[queue])
     ticket = factories.TicketFactory(queue=queue, owner=owner, state="open")
-    article = factories.ArticleFactory(ticket=ticket, sender_type="customer", is_public=True)
-    team.members.remove(owner)  # after the update was queued, before the task runs
+    _customer_update(ticket)
+    team.members.remove(owner)  # after the update was owed, before it is delivered
 
-    notify_agents.run(article.pk, "update")
+    deliver_pending()
 
     assert _recipients() == ["stayed@example.com"]
+    skipped = OutboxMessage.objects.get(recipient="owner@example.com")
+    assert (skipped.status, skipped.last_error) == ("skipped", "May no longer see the ticket.")
 
 
 def test_portal_update_notice_reaches_an_owner_still_in_the_team(queue):
     owner = factories.AgentFactory(email="owner@example.com")
     factories.TeamFactory(members=[owner], queues=[queue])
     ticket = factories.TicketFactory(queue=queue, owner=owner, state="open")
-    article = factories.ArticleFactory(ticket=ticket, sender_type="customer", is_public=True)
+    _customer_update(ticket)
 
-    notify_agents.run(article.pk, "update")
+    deliver_pending()
 
     assert _recipients() == ["owner@example.com"]
 
 
-def test_reply_email_is_not_sent_to_a_deactivated_customer_user(queue):
+def test_reply_email_is_not_sent_to_a_deactivated_customer_user(queue, agent):
     customer_user = factories.CustomerUserFactory(email="gone@customer.example")
     ticket = factories.TicketFactory(queue=queue, customer_user=customer_user, state="open")
-    article = factories.ArticleFactory(
-        ticket=ticket, is_public=True, channel="email", message_id="<1@helpdesk>"
-    )
+    ticket_reply(ticket=ticket, by=agent, body="We are on it.")
     customer_user.is_active = False
     customer_user.save()
 
-    sent = send_article_email.run(article.pk)
+    deliver_pending()
 
-    assert (sent, mail.outbox) == (False, [])
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get().status == "skipped"
 
 
-def test_reply_email_reaches_an_active_customer_user(queue):
+def test_reply_email_reaches_an_active_customer_user(queue, agent):
     customer_user = factories.CustomerUserFactory(email="here@customer.example")
     ticket = factories.TicketFactory(queue=queue, customer_user=customer_user, state="open")
-    article = factories.ArticleFactory(
-        ticket=ticket, is_public=True, channel="email", message_id="<2@helpdesk>"
-    )
+    ticket_reply(ticket=ticket, by=agent, body="We are on it.")
 
-    assert send_article_email.run(article.pk) is True
+    assert deliver_pending()["sent"] == 1
     assert _recipients() == ["here@customer.example"]
 
 
@@ -83,11 +90,29 @@ def test_group_email_skips_deactivated_contacts_and_agents_outside_the_team(queu
     )
     group.customer_users.add(active, inactive, moved)
     group.agents.add(in_team, outside)
-    ticket = factories.TicketFactory(queue=queue, customer_user=active)
+    ticket_create(title="Printer", body="Jammed", customer_user=active, queue=queue)
 
-    notify_notification_groups.run(ticket.pk, NotificationEvent.TICKET_CREATED, "ticket:x")
+    deliver_pending()
 
     assert _recipients() == ["active@c.example", "in-team@example.com"]
+
+
+def test_group_email_skips_a_member_deactivated_after_the_event(queue):
+    customer = factories.CustomerFactory()
+    stays = factories.CustomerUserFactory(customer=customer, email="stays@c.example")
+    leaves = factories.CustomerUserFactory(customer=customer, email="leaves@c.example")
+    group = factories.NotificationGroupFactory(
+        customer=customer, events=[NotificationEvent.TICKET_CREATED]
+    )
+    group.customer_users.add(stays, leaves)
+    ticket_create(title="Printer", body="Jammed", customer_user=stays, queue=queue)
+    leaves.is_active = False
+    leaves.save()
+
+    deliver_pending()
+
+    assert _recipients() == ["stays@c.example"]
+    assert OutboxMessage.objects.get(recipient="leaves@c.example").status == "skipped"
 
 
 def test_reminder_goes_to_the_team_when_the_owner_lost_access(queue):

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.models import OutboxMessage
 from tests import factories
+from tests.outbox.helpers import deliver_again
 from tickets.models import Ticket, TicketEvent, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -81,14 +83,16 @@ def test_second_reply_threads_under_the_previous_messages(
 
 
 def test_reply_email_task_sends_once(agent_client, ticket, django_capture_on_commit_callbacks):
-    from tickets.tasks.mail import send_article_email
-
     with django_capture_on_commit_callbacks(execute=True):
         post(agent_client, "reply", ticket, {"body": "Once"})
     article = ticket.articles.get()
 
-    assert send_article_email(article.pk) is False
+    deliver_again()
+
     assert len(mail.outbox) == 1
+    row = OutboxMessage.objects.get()
+    assert (row.kind, row.key, row.status) == ("ticket_reply", f"article:{article.pk}", "sent")
+    assert ticket.events.filter(action="email_sent").count() == 1
 
 
 def test_reply_with_attachment_stores_and_attaches_it(

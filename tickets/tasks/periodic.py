@@ -1,19 +1,20 @@
 """Periodic ticket work: pending reminders, escalation notices and the two auto-closes.
 
-Beat (`CELERY_BEAT_SCHEDULE`) runs the four dispatcher tasks every `HELPDESK_BEAT_SECONDS`;
+Beat (`CELERY_BEAT_SCHEDULE`) runs the four tasks every `HELPDESK_BEAT_SECONDS`;
 `manage.py send_reminders`, `check_escalations` and `auto_close` run the same functions
 synchronously for sites that prefer cron.
 
 Exactly once, also across retries and concurrent workers:
 
-- A notice is one email per ticket (every recipient in `To`), so a failed send has sent
-  nothing and its retry cannot duplicate a part of it.
-- The ticket row is claimed with `select_for_update(skip_locked=True)` under the rule that
-  selects it, so a second worker (or the next beat run) skips a ticket that is being handled
-  and finds nothing to do once it is done.
-- The marker (`reminder_notified_for` / `escalation_notified_for` = the due time the notice was
-  for) is written in the same transaction, after the send succeeded. A mail error rolls the
-  transaction back and Celery retries with exponential back-off; a new due time re-arms it.
+- The rule (`Ticket.objects.reminder_notice_due` / `escalation_notice_due`) selects the
+  tickets whose notice is owed: due, and the marker (`reminder_notified_for` /
+  `escalation_notified_for`) is not the current due time. A new due time re-arms it.
+- Each selected ticket is claimed with `select_for_update(skip_locked=True)` under the rule, so
+  a second worker (or the next beat run) skips a ticket that is being handled and finds
+  nothing to do once it is done.
+- In that transaction the notice's emails go into the outbox (one row per recipient, unique
+  per ticket and due time) and the marker is set: both commit or neither. The outbox delivers
+  them after commit, retries what the mail server refused and never sends a row twice.
 - Auto-close changes the state through `ticket_set_state`, which writes the `TicketEvent`; a
   closed ticket no longer matches the rule.
 """
@@ -21,18 +22,17 @@ Exactly once, also across retries and concurrent workers:
 from __future__ import annotations
 
 import logging
-import smtplib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from helpdesk.models import OutboxMessage
+from tickets.emails import escalation_emails_add, reminder_emails_add
 from tickets.models import Ticket, TicketState
-from tickets.selectors import agent_may_see, agents_of_queue
 from tickets.services import ticket_set_state
 
 __all__ = [
@@ -40,9 +40,8 @@ __all__ = [
     "auto_close_resolved",
     "check_escalations",
     "escalation_notify",
-    "notify_escalation",
-    "notify_now",
-    "notify_reminder",
+    "notice_failures",
+    "notices_run",
     "pending_auto_close_run",
     "reminder_notify",
     "resolved_auto_close_run",
@@ -51,63 +50,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# smtplib.SMTPException is an OSError already; both are named so the intent is plain.
-MAIL_ERRORS = (OSError, smtplib.SMTPException)
-RETRY = {
-    "autoretry_for": MAIL_ERRORS,
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
-CONTEXT_RELATED = ("queue", "state", "priority", "owner", "responsible", "customer")
+NOTICE_BATCH = 500  # tickets per run; the next run (a minute later) takes the rest
 
 
-# --- recipients -------------------------------------------------------------------------------
-
-
-def _may_see(user, ticket: Ticket) -> bool:
-    return user is not None and bool(user.email) and agent_may_see(user, ticket)
-
-
-def _queue_team(ticket: Ticket) -> list:
-    return list(agents_of_queue(ticket.queue_id).exclude(email=""))
-
-
-def reminder_recipients(ticket: Ticket) -> list[str]:
-    """The owner; the queue's team when there is no owner or the owner lost access."""
-    people = [ticket.owner] if _may_see(ticket.owner, ticket) else _queue_team(ticket)
-    return sorted({p.email for p in people})
-
-
-def escalation_recipients(ticket: Ticket) -> list[str]:
-    """Owner and responsible; the queue's team when neither may see the ticket."""
-    people = [u for u in (ticket.owner, ticket.responsible) if _may_see(u, ticket)]
-    return sorted({p.email for p in people or _queue_team(ticket)})
-
-
-# --- sending ------------------------------------------------------------------------------------
-
-
-def _ticket_path(ticket: Ticket) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        path = reverse("tickets:detail", args=[ticket.number])
-    except NoReverseMatch:  # pragma: no cover - the route is part of the stable names
-        return ""
-    return getattr(settings, "HELPDESK_BASE_URL", "").rstrip("/") + path
-
-
-def _send(template: str, ticket: Ticket, recipients: list[str], **extra) -> None:
-    context = {"ticket": ticket, "ticket_url": _ticket_path(ticket), **extra}
-    message = EmailMultiAlternatives(
-        subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
-        body=render_to_string(f"{template}.txt", context),
-        from_email=ticket.queue.email or settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
+# --- notices ------------------------------------------------------------------------------------
 
 
 def _claim(queryset, ticket_id: int) -> Ticket | None:
@@ -115,58 +61,59 @@ def _claim(queryset, ticket_id: int) -> Ticket | None:
     ticket = queryset.select_for_update(skip_locked=True, of=("self",)).filter(pk=ticket_id).first()
     if ticket is None:
         return None
-    # Related rows for the email, read without locks.
-    return Ticket.objects.select_related(*CONTEXT_RELATED).get(pk=ticket.pk)
+    # Related rows for the recipients, read without locks.
+    return Ticket.objects.select_related("queue", "owner", "responsible").get(pk=ticket.pk)
 
 
 def reminder_notify(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """Send the pending reminder of one ticket once for its `pending_until`.
+    """Owe the pending reminder of one ticket, once for its `pending_until`.
 
-    Returns False when there was nothing to do (not due, already sent, or being sent).
-    Raises a mail error (and writes nothing) when sending failed.
+    Returns False when there was nothing to do (not due, already owed, or being handled).
     """
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _claim(Ticket.objects.reminder_notice_due(now), ticket_id)
         if ticket is None:
             return False
-        recipients = reminder_recipients(ticket)
-        if recipients:
-            _send("emails/reminder", ticket, recipients, due=ticket.pending_until)
-        else:
+        if not reminder_emails_add(ticket=ticket):
             logger.warning("Reminder of ticket %s has no recipient.", ticket.number)
         Ticket.objects.filter(pk=ticket.pk).update(reminder_notified_for=ticket.pending_until)
     return True
 
 
-ESCALATION_LABELS = (
-    ("first_response_due", "First response"),
-    ("update_due", "Update"),
-    ("solution_due", "Solution"),
-)
-
-
 def escalation_notify(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """Send the escalation notice of one ticket once for its `escalation_due`."""
+    """Owe the escalation notice of one ticket, once for its `escalation_due`."""
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _claim(Ticket.objects.escalation_notice_due(now), ticket_id)
         if ticket is None:
             return False
-        recipients = escalation_recipients(ticket)
-        overdue = [
-            (label, getattr(ticket, field))
-            for field, label in ESCALATION_LABELS
-            if getattr(ticket, field) is not None and getattr(ticket, field) <= now
-        ]
-        if recipients:
-            _send(
-                "emails/escalation", ticket, recipients, due=ticket.escalation_due, overdue=overdue
-            )
-        else:
+        if not escalation_emails_add(ticket=ticket):
             logger.warning("Escalation of ticket %s has no recipient.", ticket.number)
         Ticket.objects.filter(pk=ticket.pk).update(escalation_notified_for=ticket.escalation_due)
     return True
+
+
+def notices_run(notify: Callable[..., bool], queryset, now: datetime | None = None) -> list[int]:
+    """Run `notify` for every ticket the rule selects (a batch); returns the ids notified."""
+    now = now or timezone.now()
+    ids = list(queryset.values_list("pk", flat=True)[:NOTICE_BATCH])
+    return [pk for pk in ids if notify(ticket_id=pk, now=now)]
+
+
+def notice_failures(kind: str, ticket_ids: list[int]) -> list[tuple[str, str]]:
+    """(ticket number, error) of each email of `kind` about these tickets whose delivery
+    failed (the outbox tries it again later)."""
+    if not ticket_ids:
+        return []
+    failed = OutboxMessage.objects.filter(
+        kind=kind,
+        status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
+        attempts__gt=0,
+        params__ticket__in=ticket_ids,
+    ).values_list("params__ticket", "last_error")
+    numbers = dict(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "number"))
+    return sorted((numbers[ticket_id], error) for ticket_id, error in failed)
 
 
 # --- auto-close ---------------------------------------------------------------------------------
@@ -211,56 +158,16 @@ def resolved_auto_close_run(*, now: datetime | None = None) -> int:
 # --- Celery tasks ---------------------------------------------------------------------------------
 
 
-@shared_task(name="tickets.tasks.notify_reminder", **RETRY)
-def notify_reminder(ticket_id: int) -> bool:
-    return reminder_notify(ticket_id=ticket_id)
-
-
-@shared_task(name="tickets.tasks.notify_escalation", **RETRY)
-def notify_escalation(ticket_id: int) -> bool:
-    return escalation_notify(ticket_id=ticket_id)
-
-
-def _dispatch(task, notify, queryset) -> int:
-    """One task per selected ticket, so a mail error retries that ticket only."""
-    if task.app.conf.task_always_eager:
-        # No broker, so no worker to retry later: run here like the cron commands do; a failed
-        # ticket keeps its marker unset and the next run tries it again.
-        sent, failures = notify_now(notify, queryset)
-        for number, error in failures:
-            logger.error("%s failed for ticket %s: %r", task.name, number, error)
-        return sent + len(failures)
-    ids = list(queryset.values_list("pk", flat=True))
-    for ticket_id in ids:
-        task.delay(ticket_id)
-    return len(ids)
-
-
-def notify_now(notify, queryset) -> tuple[int, list[tuple[str, Exception]]]:
-    """The cron path: run `notify` for every selected ticket in this process.
-
-    Returns the number of notices sent and the (ticket number, error) of each failed send;
-    a failed ticket keeps its marker unset, so the next run tries it again.
-    """
-    sent, failures = 0, []
-    for ticket_id, number in list(queryset.values_list("pk", "number")):
-        try:
-            sent += notify(ticket_id=ticket_id)
-        except MAIL_ERRORS as exc:
-            failures.append((number, exc))
-    return sent, failures
-
-
 @shared_task(name="tickets.tasks.send_reminders")
 def send_reminders() -> int:
-    """Beat: queue a reminder for every ticket whose pending time was reached."""
-    return _dispatch(notify_reminder, reminder_notify, Ticket.objects.reminder_notice_due())
+    """Beat: owe a reminder for every ticket whose pending time was reached."""
+    return len(notices_run(reminder_notify, Ticket.objects.reminder_notice_due()))
 
 
 @shared_task(name="tickets.tasks.check_escalations")
 def check_escalations() -> int:
-    """Beat: queue an escalation notice for every newly escalated ticket."""
-    return _dispatch(notify_escalation, escalation_notify, Ticket.objects.escalation_notice_due())
+    """Beat: owe an escalation notice for every newly escalated ticket."""
+    return len(notices_run(escalation_notify, Ticket.objects.escalation_notice_due()))
 
 
 @shared_task(name="tickets.tasks.auto_close_pending")
