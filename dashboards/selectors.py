@@ -27,6 +27,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer, CustomerUser
+from helpdesk.pagination import capped_label, capped_total
 from tickets.models import Ticket, TicketState
 from tickets.querysets import TicketRules
 from tickets.states import COMPLETED_TYPES, INCOMPLETE_TYPES
@@ -342,34 +343,37 @@ def company_status_widget(ctx: WidgetContext) -> dict[str, Any]:
     """Escalated / Open / Closed / All counts and one count per state of the customer's
     tickets the agent may see.
 
-    One query groups them by state (an index range of `(customer_id, state_id)`, which also
-    holds the escalation time) with each state's escalated count; the few states are read
-    apart, so no ticket row is joined to its state. Open / Closed / All add the states up by
-    their state type, the categories of `TicketRules.incomplete` / `completed`.
+    Each state's count, and the escalated count, stops at `ROW_COUNT_CAP` ("1,000+"): an index
+    range of `(customer_id, state_id)` of at most that many entries per state, whatever the
+    customer's size. Open / Closed / All add the states up by their state type (the categories
+    of `TicketRules.incomplete` / `completed`), shown as "at least" once a part is capped.
     """
-    per_state = {
-        row["state_id"]: row
-        for row in ctx.visible_tickets()
-        .of_customer(ctx.customer)
-        .order_by()
-        .values("state_id")
-        .annotate(count=Count("id"), escalated=Count("id", filter=TicketRules.escalated(ctx.now)))
-    }
+    visible = ctx.visible_tickets().of_customer(ctx.customer).order_by().values("pk")
     states = [
         {
             "state__id": state.pk,
             "state__name": state.name,
             "state__label": state.label,
             "state__state_type": state.state_type,
-            "count": per_state[state.pk]["count"],
+            "count": capped_label(state.count, ROW_COUNT_CAP),
+            "n": state.count,
         }
-        for state in TicketState.objects.filter(pk__in=list(per_state)).order_by("pk")
+        for state in TicketState.objects.order_by("pk").annotate(
+            count=CappedCount(visible.filter(state=OuterRef("pk"))[: ROW_COUNT_CAP + 1])
+        )
+        if state.count
     ]
+    escalated = visible.filter(TicketRules.escalated(ctx.now))[: ROW_COUNT_CAP + 1].count()
+
+    def total(types) -> str:
+        parts = [s["n"] for s in states if types is None or s["state__state_type"] in types]
+        return capped_total(parts, ROW_COUNT_CAP)
+
     counts = {
-        "escalated": sum(row["escalated"] for row in per_state.values()),
-        "open": sum(s["count"] for s in states if s["state__state_type"] in INCOMPLETE_TYPES),
-        "closed": sum(s["count"] for s in states if s["state__state_type"] in COMPLETED_TYPES),
-        "all": sum(s["count"] for s in states),
+        "escalated": capped_label(escalated, ROW_COUNT_CAP),
+        "open": total(INCOMPLETE_TYPES),
+        "closed": total(COMPLETED_TYPES),
+        "all": total(None),
     }
     return {"counts": counts, "states": states}
 

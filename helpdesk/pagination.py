@@ -10,6 +10,14 @@ def capped_label(count: int, cap: int) -> str:
     return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
+def capped_total(counts: list[int], cap: int) -> str:
+    """The sum of counts that each stopped at `cap + 1`: exact, or "at least" ("3,000+") when
+    one of them stopped."""
+    if any(count > cap for count in counts):
+        return f"{sum(min(count, cap) for count in counts):,}+"
+    return f"{sum(counts):,}"
+
+
 class CappedPaginator(Paginator):
     """Counts at most `cap` matches: `COUNT(*)` over a million visible tickets costs more than
     the page itself, and nobody pages past the first few hundred rows. Beyond the cap
@@ -22,7 +30,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Without the list's ordering: sorting every match before the cap cuts it costs more
+        # than counting them.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

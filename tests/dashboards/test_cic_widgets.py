@@ -359,6 +359,32 @@ def test_company_status_counts_and_states(agent_client, queue):
     assert f'href="{reverse("tickets:list")}?customer=ACME&amp;category=closed"' in html
 
 
+def test_company_status_counts_stop_at_the_cap_and_totals_say_at_least(
+    agent_client, queue, monkeypatch
+):
+    monkeypatch.setattr("dashboards.selectors.ROW_COUNT_CAP", 2)
+    acme = factories.CustomerFactory(customer_id="ACME")
+    for name, n in (("open", 3), ("new", 1), ("closed", 2)):
+        for _ in range(n):
+            factories.TicketFactory(
+                queue=queue,
+                customer=acme,
+                state=name,
+                escalation_due=timezone.now() - timedelta(minutes=1),
+            )
+
+    html = get(agent_client, "company-status")
+
+    def text_at(kind, key):
+        return re.search(rf'data-{kind}="{key}"[^>]*>([^<]*)<', html).group(1)
+
+    assert (text_at("state", "open"), text_at("state", "new")) == ("2+", "1")
+    assert text_at("state", "closed") == "2"
+    assert text_at("count", "escalated") == "2+"
+    assert (text_at("count", "open"), text_at("count", "closed")) == ("3+", "2")
+    assert text_at("count", "all") == "5+"
+
+
 def test_customer_information_shows_fields_and_active_contracts(agent_client):
     acme = factories.CustomerFactory(customer_id="ACME", name="Acme Corp", phone="+49 1")
     contract = factories.ContractFactory(
