@@ -3,20 +3,45 @@
 import datetime
 
 import django_filters
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
 from .forms import BoundedDateField
 
 
-class SearchForm(forms.Form):
-    """The form of our search FilterSets (`Meta.form`). Their templates lay it out field by
-    field with crispy's `|as_crispy_field`; the helper gives those fields the error markup of
-    our `{% crispy %}` forms (each message inline in the field's `invalid-feedback`)."""
+def control_class(widget: forms.Widget) -> str:
+    """Bootstrap's class for a form control."""
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
 
-    helper = FormHelper()
-    helper.form_tag = False
+
+class SearchBoundField(forms.BoundField):
+    """A field of a search form with Bootstrap's classes on its control, `is-invalid` when
+    its value was refused."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = [widget.attrs.get("class", ""), control_class(widget)]
+        if self.errors:
+            classes.append("is-invalid")
+        return {"class": " ".join(name for name in classes if name), **attrs}
+
+
+class SearchForm(forms.Form):
+    """The form of our search FilterSets (`Meta.form`), shown on every search request: each
+    field renders with one template (`{{ field.as_field_group }}`,
+    templates/helpdesk/search_field.html) in the markup of our crispy forms."""
+
+    bound_field_class = SearchBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.template_name = "helpdesk/search_field.html"
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

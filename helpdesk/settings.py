@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -83,6 +84,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render from the project's templates first (templates/django/forms/): the select
+# writes its options in its own loop instead of including a template per option.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -97,8 +102,9 @@ else:
     # PostgreSQL is a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a
     # short list. Plain cursors also work behind PgBouncer in transaction mode.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    if join_limit := env.int("PG_JOIN_COLLAPSE_LIMIT", default=0):
-        # docs/performance.md: a window for the join-order search of the ticket lists.
+    if join_limit := env.int("PG_JOIN_COLLAPSE_LIMIT", default=4):
+        # The ticket lists join up to eight tables; a narrow window for the planner's join-order
+        # search keeps their plans and saves most of their planning time (docs/performance.md).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c join_collapse_limit={join_limit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
