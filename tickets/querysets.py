@@ -87,9 +87,16 @@ class TicketRules:
         return Q(queue_id__in=queue_ids.values("queue_id"))
 
     @staticmethod
-    def team_queue_ids(agent):
-        """Ids of the queues the agent's teams grant, as a sub-query."""
-        return _through("Team", "queues").filter(team__members=agent).values("queue_id")
+    def team_queue_ids(agent) -> list[int]:
+        """Ids of the queues the agent's teams grant, read once per user object (each request
+        loads its own). Rules pass them as literal ids: for a sub-query PostgreSQL guessed
+        two queues and walked one queue's tickets after another."""
+        ids = getattr(agent, "_team_queue_ids", None)
+        if ids is None:
+            grants = _through("Team", "queues").filter(team__members=agent)
+            ids = sorted(set(grants.values_list("queue_id", flat=True)))
+            agent._team_queue_ids = ids
+        return ids
 
     @staticmethod
     def visible_to_agent(agent) -> Q:

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from customers.models import Customer
@@ -76,8 +77,8 @@ def test_customer_list_query_count_constant(client, django_assert_num_queries, s
         factories.CustomerUserFactory.create_batch(2, customer=customer)
         factories.ContractFactory(customer=customer)
 
-    # session, user, user perms, group perms, count, page of customers
-    with django_assert_num_queries(6):
+    # session, user, "Create/Edit Customers" (user and group perms), count, page of customers
+    with django_assert_num_queries(5):
         response = client.get(reverse("customers:list"))
 
     assert _rows(response) == size
@@ -144,6 +145,24 @@ def test_customer_write_without_permission_403_and_unchanged(client):
     assert (create.status_code, edit.status_code, edit_form.status_code) == (403, 403, 403)
     assert customer.name == "Old"
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("codenames", "allowed"),
+    [(["add_customer", "change_customer"], True), (["change_customer"], False), ([], False)],
+)
+def test_customer_permission_granted_to_the_user_itself_counts_too(client, codenames, allowed):
+    """ "Create/Edit Customers" may come from a group or straight from the user's own
+    permissions, and needs both permissions."""
+    agent = factories.AgentFactory()
+    agent.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="customers", codename__in=codenames)
+    )
+    client.force_login(agent)
+
+    response = client.post(reverse("customers:create"), {"customer_id": "X", "name": "X"})
+
+    assert (response.status_code == 302, Customer.objects.count()) == (allowed, int(allowed))
 
 
 def test_customer_pages_view_only_agent_sees_no_write_buttons(client):

@@ -55,25 +55,26 @@ def cuic_data(agent, queue, size):
 
 
 CIC_WIDGETS = [
-    # (widget, queries after auth): preferences + customer + the widget's own queries
-    # customer-users also checks the "Create/Edit Customers" permission (groups, user perms)
-    ("customer-users", 6),  # + page count + rows with annotated counts
-    ("reminder-tickets", 4),  # tab counts aggregate + rows
-    ("escalated-tickets", 4),
-    ("new-tickets", 4),
-    ("open-tickets", 4),
-    ("company-status", 4),  # counts grouped by state + the states
+    # (widget, queries after auth): preferences + customer + the widget's own queries; a widget
+    # that reads tickets first loads the ids of the queues the agent's teams grant, and a
+    # widget with edit buttons checks "Create/Edit Customers" (one query)
+    ("customer-users", 6),  # + queues + permission + page count + rows with annotated counts
+    ("reminder-tickets", 5),  # + queues + tab counts aggregate + rows
+    ("escalated-tickets", 5),
+    ("new-tickets", 5),
+    ("open-tickets", 5),
+    ("company-status", 5),  # + queues + capped counts per state + the escalated count
     ("customer-information", 3),  # contracts with hours used
     ("settings", 2),
 ]
 CUIC_WIDGETS = [
     ("customer-ids", 6),
     # + the customer user's customers, which the tab counts and the accessible rows name
-    ("reminder-tickets", 5),
-    ("escalated-tickets", 5),
-    ("new-tickets", 5),
-    ("open-tickets", 5),
-    ("customer-user-information", 5),
+    ("reminder-tickets", 6),
+    ("escalated-tickets", 6),
+    ("new-tickets", 6),
+    ("open-tickets", 6),
+    ("customer-user-information", 4),
     ("customer-information", 3),
     ("settings", 2),
 ]

@@ -190,8 +190,9 @@ def test_search_query_count_does_not_grow(agent_client, queue, size, django_asse
             service=factories.ServiceFactory(),
         )
 
-    # session, user, customer_user lookup, choices (state, queue, owner, service), count, rows
-    with django_assert_num_queries(9):
+    # session, user, customer_user lookup, the agent's queues, choices (state, queue, owner,
+    # service), count, rows
+    with django_assert_num_queries(10):
         response = search(
             agent_client, customer_user=customer_user.login, category="open", o="-created"
         )

@@ -247,7 +247,7 @@ def test_portal_user_never_reaches_the_agent_attachment(portal_client, portal_us
 
 
 # Up to 50 articles and events show in full; past that, two counts name the hidden rest.
-@pytest.mark.parametrize(("size", "queries"), [(2, 9), (30, 9), (60, 11), (120, 11)])
+@pytest.mark.parametrize(("size", "queries"), [(2, 10), (30, 10), (60, 12), (120, 12)])
 def test_zoom_query_count_does_not_grow(
     agent_client, agent, queue, size, queries, django_assert_num_queries
 ):
@@ -259,8 +259,8 @@ def test_zoom_query_count_does_not_grow(
         factories.TicketEventFactory(ticket=ticket, actor=agent)
         factories.TimeEntryFactory(ticket=ticket, agent=agent, minutes=1)
 
-    # session, user, ticket, contract hours, time total, articles, attachments, events,
-    # state choices (the "Owner & fields" selects load with their tab)
+    # session, user, the agent's queues, ticket, contract hours, time total, articles,
+    # attachments, events, state choices (the "Owner & fields" selects load with their tab)
     with django_assert_num_queries(queries):
         response = detail(agent_client, ticket)
 
@@ -315,9 +315,9 @@ def test_owner_and_fields_form_query_count_does_not_grow(
         factories.AgentFactory()
         factories.ContractFactory(customer=contract.customer)
 
-    # session, user, ticket, choices: owner, responsible, queue, priority, service, SLA,
-    # contract, type
-    with django_assert_num_queries(11):
+    # session, user, the agent's queues, ticket, choices: owner, responsible, queue,
+    # priority, service, SLA, contract, type
+    with django_assert_num_queries(12):
         response = agent_client.get(reverse("tickets:update", args=[ticket.number]), headers=HX)
 
     assert response.content.decode().count("<option") > 2 * size
