@@ -106,11 +106,10 @@ class ContractForm(forms.ModelForm):
                 return
         super()._update_errors(errors)
 
-    def save(self, commit=True, by=None) -> Contract:
+    def save(self, commit=True) -> Contract:
         data = {f: self.cleaned_data.get(f) for f in CONTRACT_FIELDS}
         return services.contract_save(
             customer=self.customer,
             contract=self.instance if self.instance.pk else None,
-            by=by,
             **data,
         )

@@ -14,13 +14,9 @@ from .emails import contract_notice_emails_add
 from .models import Contract, ContractNotification
 
 
-class ContractError(Exception):
-    """A rule refused the change; the message is meant for the user."""
-
-
 @transaction.atomic
 def contract_save(
-    *, customer: Customer, contract: Contract | None = None, by=None, services=(), **fields
+    *, customer: Customer, contract: Contract | None = None, services=(), **fields
 ) -> Contract:
     """Create (no `contract`) or update a contract of the customer.
 

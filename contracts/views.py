@@ -44,7 +44,7 @@ def _form_view(request, customer, contract=None):
     form = ContractForm(request.POST or None, instance=contract, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -76,11 +76,11 @@ class CustomerForm(forms.ModelForm):
             raise forms.ValidationError(f"A customer with the ID {value} already exists.")
         return value
 
-    def save(self, commit=True, by=None) -> Customer:
+    def save(self, commit=True) -> Customer:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
         if self.instance.pk:
-            return services.customer_update(customer=self.instance, by=by, **data)
-        return services.customer_create(by=by, **data)
+            return services.customer_update(customer=self.instance, **data)
+        return services.customer_create(**data)
 
 
 class CustomerUserForm(forms.ModelForm):
@@ -136,17 +136,16 @@ class CustomerUserForm(forms.ModelForm):
             self.add_error("email", DUPLICATE_EMAIL)
         return cleaned
 
-    def save(self, commit=True, by=None) -> CustomerUser:
+    def save(self, commit=True) -> CustomerUser:
         data = dict(self.cleaned_data)
         customers = list(data.pop("customers", None) or [])
         if self.instance.pk:
             if not data.get("login"):
                 data.pop("login", None)
             return services.customer_user_update(
-                customer_user=self.instance, by=by, customers=customers, **data
+                customer_user=self.instance, customers=customers, **data
             )
         return services.customer_user_create(
-            by=by,
             customers=customers,
             customer=data.pop("customer"),
             first_name=data.pop("first_name"),
@@ -176,11 +175,11 @@ class ContactForm(RowFormMixin, forms.ModelForm):
             raise forms.ValidationError(DUPLICATE_EMAIL)
         return email
 
-    def save(self, commit=True, by=None) -> CustomerUser:
+    def save(self, commit=True) -> CustomerUser:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
         if self.instance.pk:
-            return services.customer_user_update(customer_user=self.instance, by=by, **data)
-        return services.customer_user_create(customer=self.customer, by=by, **data)
+            return services.customer_user_update(customer_user=self.instance, **data)
+        return services.customer_user_create(customer=self.customer, **data)
 
 
 class LocationForm(forms.ModelForm):
@@ -206,13 +205,12 @@ class LocationForm(forms.ModelForm):
     def validate_unique(self):
         pass  # checked case-insensitively in clean_name (the form has no customer field)
 
-    def save(self, commit=True, by=None) -> Location:
+    def save(self, commit=True) -> Location:
         return services.location_save(
             customer=self.customer,
             location=self.instance if self.instance.pk else None,
             name=self.cleaned_data["name"],
             address=self.cleaned_data["address"],
-            by=by,
         )
 
 
@@ -240,12 +238,11 @@ class AreaForm(RowFormMixin, forms.ModelForm):
     def validate_unique(self):
         pass  # checked case-insensitively in clean_name
 
-    def save(self, commit=True, by=None) -> Area:
+    def save(self, commit=True) -> Area:
         return services.area_save(
             location=self.location,
             area=self.instance if self.instance.pk else None,
             name=self.cleaned_data["name"],
-            by=by,
         )
 
 
@@ -298,7 +295,7 @@ class NotificationGroupForm(forms.ModelForm):
     def validate_unique(self):
         pass  # checked case-insensitively in clean_name
 
-    def save(self, commit=True, by=None) -> NotificationGroup:
+    def save(self, commit=True) -> NotificationGroup:
         data = self.cleaned_data
         return services.notification_group_save(
             customer=self.customer,
@@ -309,5 +306,4 @@ class NotificationGroupForm(forms.ModelForm):
             events=data["events"],
             customer_users=data["customer_users"],
             agents=data["agents"],
-            by=by,
         )

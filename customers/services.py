@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,9 +80,6 @@ def customer_admin_group_ensure() -> Group:
     )
     if perms.count() < len(CUSTOMER_ADMIN_PERMS):
         # A database flushed without post_migrate (tests) has no permission rows yet.
-        from django.apps import apps
-        from django.contrib.auth.management import create_permissions
-
         create_permissions(apps.get_app_config("customers"), verbosity=0)
     group.permissions.add(*perms)
     return group
@@ -90,7 +89,7 @@ def customer_admin_group_ensure() -> Group:
 
 
 @transaction.atomic
-def customer_create(*, customer_id: str, name: str, by=None, **fields) -> Customer:
+def customer_create(*, customer_id: str, name: str, **fields) -> Customer:
     customer_id = customer_id.strip()
     if Customer.objects.filter(customer_id__iexact=customer_id).exists():
         raise CustomerError(f"A customer with the ID {customer_id} already exists.")
@@ -101,7 +100,7 @@ def customer_create(*, customer_id: str, name: str, by=None, **fields) -> Custom
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by=None, **changes) -> Customer:
+def customer_update(*, customer: Customer, **changes) -> Customer:
     unknown = set(changes) - set(CUSTOMER_FIELDS)
     if unknown:
         raise CustomerError(f"Unknown customer fields: {', '.join(sorted(unknown))}.")
@@ -162,7 +161,6 @@ def customer_user_create(
     first_name: str,
     last_name: str,
     email: str,
-    by=None,
     login: str | None = None,
     customers=(),
     password: str | None = None,
@@ -209,9 +207,7 @@ def customer_user_create(
 
 
 @transaction.atomic
-def customer_user_update(
-    *, customer_user: CustomerUser, by=None, customers=None, **changes
-) -> CustomerUser:
+def customer_user_update(*, customer_user: CustomerUser, customers=None, **changes) -> CustomerUser:
     """Change a customer user's fields; `customers` (if given) replaces the memberships,
     always keeping the primary customer."""
     unknown = set(changes) - set(CUSTOMER_USER_FIELDS)
@@ -250,7 +246,7 @@ def customer_user_update(
 
 
 @transaction.atomic
-def customer_user_deactivate(*, customer_user: CustomerUser, by=None) -> CustomerUser:
+def customer_user_deactivate(*, customer_user: CustomerUser) -> CustomerUser:
     """Keep the user but hide it from active lists; `portal_customer_user` then refuses its
     portal login (and logs out a running session on its next request)."""
     if customer_user.is_active:
@@ -260,7 +256,7 @@ def customer_user_deactivate(*, customer_user: CustomerUser, by=None) -> Custome
 
 
 @transaction.atomic
-def customer_user_reactivate(*, customer_user: CustomerUser, by=None) -> CustomerUser:
+def customer_user_reactivate(*, customer_user: CustomerUser) -> CustomerUser:
     if customer_user.is_active:
         return customer_user
     if email_taken(
@@ -280,7 +276,7 @@ def customer_user_reactivate(*, customer_user: CustomerUser, by=None) -> Custome
 
 @transaction.atomic
 def location_save(
-    *, customer: Customer, name: str, address: str = "", location: Location | None = None, by=None
+    *, customer: Customer, name: str, address: str = "", location: Location | None = None
 ) -> Location:
     """Create (no `location`) or rename/re-address a location of the customer."""
     name = name.strip()
@@ -298,14 +294,14 @@ def location_save(
 
 
 @transaction.atomic
-def location_set_active(*, location: Location, active: bool, by=None) -> Location:
+def location_set_active(*, location: Location, active: bool) -> Location:
     location.is_active = active
     location.save(update_fields=["is_active", "updated_at"])
     return location
 
 
 @transaction.atomic
-def area_save(*, location: Location, name: str, area: Area | None = None, by=None) -> Area:
+def area_save(*, location: Location, name: str, area: Area | None = None) -> Area:
     name = name.strip()
     clash = Area.objects.filter(location=location, name__iexact=name)
     if area is not None:
@@ -320,7 +316,7 @@ def area_save(*, location: Location, name: str, area: Area | None = None, by=Non
 
 
 @transaction.atomic
-def area_set_active(*, area: Area, active: bool, by=None) -> Area:
+def area_set_active(*, area: Area, active: bool) -> Area:
     area.is_active = active
     area.save(update_fields=["is_active", "updated_at"])
     return area
@@ -340,7 +336,6 @@ def notification_group_save(
     customer_users=(),
     agents=(),
     group: NotificationGroup | None = None,
-    by=None,
 ) -> NotificationGroup:
     """Create (no `group`) or update a notification group with its events and members.
 

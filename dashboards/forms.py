@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
+
+from customers.forms import CustomerForm, CustomerUserForm
 
 from .selectors import PAGE_SIZES, SCOPE_LABELS
 
@@ -104,9 +107,6 @@ class PreferencesForm(forms.Form):
 def modal_layout(form) -> None:
     """Lay the customer and customer-user forms out in two columns for the modals (the forms
     and their rules stay in `customers.forms`)."""
-    from crispy_forms.layout import Column, Layout, Row
-
-    from customers.forms import CustomerForm, CustomerUserForm
 
     def pair(a, b):
         return Row(Column(a, css_class="col-md-6"), Column(b, css_class="col-md-6"))

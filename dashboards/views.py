@@ -320,7 +320,7 @@ def customer_user_add(request, customer_id: str):
     form = CustomerUserForm(request.POST)
     if form.is_valid():
         try:
-            customer_user = form.save(by=request.user)
+            customer_user = form.save()
         except CustomerError as error:
             form.add_error(None, str(error))
         else:
@@ -353,7 +353,7 @@ def customer_user_edit(request, login: str):
     action = reverse("dashboards:customer-user-edit", args=[login])
     if form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except CustomerError as error:
             form.add_error(None, str(error))
         else:
@@ -384,7 +384,7 @@ def customer_edit(request, customer_id: str):
     form = CustomerForm(request.POST, instance=customer)
     if form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except CustomerError as error:
             form.add_error(None, str(error))
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import statistics
 import time
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerUser
 from dashboards.widgets import CIC, CUIC
+from devtools.demo import DemoBuilder
 from helpdesk.auth import agent_required
 from tickets.models import AgentPreferences, Article, Queue, Team, Ticket
 
@@ -135,8 +137,6 @@ def dataset_ticket(*, customers: int, customer_users: int, tickets: int, seed: i
 
 def load_dataset(*, customers, customer_users, tickets, seed, workers, progress, log):
     """Load the skewed demo, give one ACME ticket 200 articles and mark it. Returns it."""
-    from devtools.demo import DemoBuilder
-
     builder = DemoBuilder(
         customers=customers,
         users_per_customer=users_per_customer(customers, customer_users),
@@ -348,8 +348,7 @@ def measure_all(
 ) -> list[Row]:
     """Time every case in rounds: each round requests every case once, in order.
 
-    The machine's speed drifts over minutes (the same page took 43 ms, then 26 ms a minute
-    later), so timing one case's runs back to back would give whichever cases ran in a slow
+    The machine's speed drifts over minutes, so timing one case's runs back to back would give whichever cases ran in a slow
     minute the blame for it; in rounds, each case's median spans the whole measurement, as the
     floors' do. `progress` wraps the rounds (a progress bar)."""
 
@@ -444,8 +443,6 @@ def machine_speed(rows: list[Row]) -> str | None:
 
 
 def machine() -> dict:
-    import os
-
     info = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

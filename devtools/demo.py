@@ -31,8 +31,10 @@ from django.db.models import Max
 from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils import timezone
+from tqdm import tqdm
 
 from contracts.models import SLA, Contract, ContractNotification, Service
+from contracts.services import contracts_recount
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from customers.models import NotificationEvent as Event
 from customers.services import customer_admin_group_ensure
@@ -815,13 +817,9 @@ class DemoBuilder:
             update_fields=["value"],
         )
         # Time entries went in as bulk rows: store each contract's hours used (the rule's sum).
-        from contracts.services import contracts_recount
-
         contracts_recount()
 
     def _progress_bar(self, total: int):
-        from tqdm import tqdm
-
         return tqdm(total=total, unit="ticket", disable=not self.progress, smoothing=0.05)
 
     def _count(self, counts: dict[str, int], bar) -> None:

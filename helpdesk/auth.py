@@ -8,7 +8,7 @@ visiting the portal is sent to the agent side.
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.shortcuts import redirect, resolve_url
 
 
@@ -55,8 +55,6 @@ def portal_user_required(view):
         customer_user = portal_customer_user(user)
         if customer_user is None:
             # Deactivated contact or a login without a customer user: no portal access.
-            from django.contrib.auth import logout
-
             logout(request)
             return _to_login(request, "portal:login")
         request.customer_user = customer_user

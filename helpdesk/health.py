@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from .outbox import outbox_health
 
@@ -26,8 +27,6 @@ def _broker() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
         return "not configured (tasks run in-process)"
-    from kombu import Connection
-
     options = {"socket_timeout": BROKER_TIMEOUT, "socket_connect_timeout": BROKER_TIMEOUT}
     with Connection(url, connect_timeout=BROKER_TIMEOUT, transport_options=options) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)

@@ -237,7 +237,7 @@ HELPDESK_DEFAULT_PAGE_SIZE = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# --- security (issue 10) ---------------------------------------------------------------------
+# --- security ------------------------------------------------------------------------------
 # Safe by default whenever DEBUG is off; `make run` (DEBUG=true on http://127.0.0.1) relaxes them.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -1,4 +1,4 @@
-"""Load test (issue 10): agents browse the CIC and CUIC with their widgets and search tickets,
+"""Load test: agents browse the CIC and CUIC with their widgets and search tickets,
 portal users create and read requests. Runs against the demo data (`manage.py seed_demo`):
 agent `agent`, portal users `customer` and `poweruser`, password `demo1234!`, customer ACME.
 

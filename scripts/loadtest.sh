@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test (issue 10): gunicorn on PostgreSQL with a small seeded data set, driven by locust
+# Load test: gunicorn on PostgreSQL with a small seeded data set, driven by locust
 # headless on loopback for a bounded time. Prints throughput, p50/p95 and errors; exits non-zero
 # on any failed request or 5xx.
 #

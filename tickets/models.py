@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -314,8 +316,6 @@ class Article(models.Model):
 
 def attachment_path(instance, filename):
     # The stored name is generated; the client's name is kept only in `filename`.
-    import uuid
-
     return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -16,12 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from contracts.models import Contract
+from contracts.services import contract_hours_check, contract_minutes_add, contract_ticket_moved
 from customers.models import CustomerUser, NotificationEvent
 from helpdesk.models import fit_to_field
 
 from .emails import reply_email_add, ticket_closed_emails_add, ticket_event_emails_add
 from .escalation import ESCALATION_FIELDS, escalation_recompute
 from .models import (
+    AgentPreferences,
     Article,
     Attachment,
     Priority,
@@ -31,6 +34,7 @@ from .models import (
     TicketEvent,
     TicketState,
     TimeEntry,
+    priority_level,
 )
 
 DEFAULT_QUEUE_NAME = "Service Desk"
@@ -92,8 +96,6 @@ def ticket_number_next(now: datetime | None = None) -> str:
 
 
 def _save_attachments(article: Article, files: Iterable[UploadedFile]) -> None:
-    import filetype
-
     for upload in files:
         head = upload.read(261)
         upload.seek(0)
@@ -153,8 +155,6 @@ def ticket_create(
     impact × urgency or medium); 3. escalation due times; 4. the first article with its
     attachments; 5. a `created` event.
     """
-    from .models import priority_level
-
     now = now or timezone.now()
     if customer_user is not None and customer is None:
         customer = customer_user.customer
@@ -397,8 +397,6 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
             changed += ESCALATION_FIELDS
         ticket.save(update_fields=[*changed, "updated_at"])
     if "contract" in changed:
-        from contracts.services import contract_ticket_moved
-
         # The ticket's booked minutes now count for the new contract (ticket row locked).
         contract_ticket_moved(
             ticket=ticket, old_contract_id=old_contract_id, new_contract_id=ticket.contract_id
@@ -446,8 +444,6 @@ def ticket_add_time(
     )
     _event(ticket, by, "time", to_value=f"{minutes} min")
     if contract is not None:
-        from contracts.services import contract_hours_check, contract_minutes_add
-
         contract_minutes_add(contract=contract, minutes=minutes)
         contract_hours_check(contract=contract)
     return entry
@@ -516,8 +512,6 @@ def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
 @transaction.atomic
 def agent_my_queues_set(*, user, queues: Iterable[Queue]):
     """Replace the agent's "my queues" (the caller offers only queues the agent may see)."""
-    from .models import AgentPreferences
-
     preferences, _ = AgentPreferences.objects.get_or_create(user=user)
     preferences.my_queues.set(list(queues))
     return preferences

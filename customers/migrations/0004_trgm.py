@@ -5,7 +5,7 @@ The dialogs match every term as a substring, `UPPER(field) LIKE UPPER('%term%')`
 same `UPPER(...)` expression can (terms of three characters or more). The full-name expression
 is the SQL Django generates for `Concat("first_name", Value(" "), "last_name")`, so the planner
 matches it. (A btree in name order would speed up `**` but PostgreSQL then walks it for
-rare terms, expecting many matches: measured 4x slower for typed terms, so there is none.)
+rare terms, expecting many matches, so there is none.)
 
 Plain SQL on PostgreSQL only (no `django.contrib.postgres` needed; SQLite gets nothing).
 `pg_trgm` is a trusted extension since PostgreSQL 13, so the database owner may create it.

@@ -1,1 +1,1 @@
-"""Customer administration views (issue 6), one module per settings tab."""
+"""Customer administration views, one module per settings tab."""

@@ -77,7 +77,7 @@ def contact_add(request, customer_id):
     form = ContactForm(request.POST, customer=customer, auto_id="new_%s")
     if form.is_valid():
         try:
-            contact = form.save(by=request.user)
+            contact = form.save()
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
@@ -98,7 +98,7 @@ def contact_edit(request, customer_id, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact = form.save(by=request.user)
+            contact = form.save()
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
@@ -132,7 +132,7 @@ def contact_deactivate(request, customer_id, pk):
             "customers/tabs/contacts.html#deactivate-modal",
             {"contact": contact, "customer": customer},
         )
-    customer_user_deactivate(customer_user=contact, by=request.user)
+    customer_user_deactivate(customer_user=contact)
     message = f"{contact.full_name} deactivated."
     return _saved(
         request,
@@ -148,7 +148,7 @@ def contact_reactivate(request, customer_id, pk):
     customer = get_customer(customer_id)
     contact = get_contact(customer, pk)
     try:
-        customer_user_reactivate(customer_user=contact, by=request.user)
+        customer_user_reactivate(customer_user=contact)
     except CustomerError as exc:
         return _tab(request, customer, status=422, message=str(exc))
     message = f"{contact.full_name} reactivated."

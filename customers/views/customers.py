@@ -46,7 +46,7 @@ def customer_create(request):
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            customer = form.save(by=request.user)
+            customer = form.save()
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:
@@ -62,7 +62,7 @@ def customer_edit(request, customer_id):
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            customer = form.save(by=request.user)
+            customer = form.save()
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:

@@ -49,7 +49,7 @@ def _form_view(request, customer, group=None):
     form = NotificationGroupForm(request.POST or None, instance=group, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:

@@ -77,7 +77,7 @@ def _location_form(request, customer, location=None):
     form = LocationForm(request.POST or None, instance=location, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
@@ -110,7 +110,7 @@ def location_active(request, customer_id, pk):
     form = ActiveForm(request.POST)
     if not form.is_valid():
         return _tab(request, customer, status=422, message="Choose activate or deactivate.")
-    location_set_active(location=location, active=form.cleaned_data["active"], by=request.user)
+    location_set_active(location=location, active=form.cleaned_data["active"])
     verb = "reactivated" if location.is_active else "deactivated"
     return _saved(request, customer, f"Location {location.name} {verb}.")
 
@@ -124,7 +124,7 @@ def area_create(request, customer_id, pk):
     form = AreaForm(request.POST, location=location, auto_id=f"area{location.pk}_%s")
     if form.is_valid():
         try:
-            area = form.save(by=request.user)
+            area = form.save()
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
@@ -139,7 +139,7 @@ def area_edit(request, customer_id, pk):
     form = AreaForm(request.POST or None, instance=area, location=area.location)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = form.save(by=request.user)
+            saved = form.save()
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
@@ -160,6 +160,6 @@ def area_active(request, customer_id, pk):
     form = ActiveForm(request.POST)
     if not form.is_valid():
         return _tab(request, customer, status=422, message="Choose activate or deactivate.")
-    area_set_active(area=area, active=form.cleaned_data["active"], by=request.user)
+    area_set_active(area=area, active=form.cleaned_data["active"])
     verb = "reactivated" if area.is_active else "deactivated"
     return _saved(request, customer, f"Area {area.name} {verb}.")

@@ -1,4 +1,4 @@
-"""Contract hours used is a stored running total (`Contract.minutes_used`, issue 9).
+"""Contract hours used is a stored running total (`Contract.minutes_used`).
 
 DESIGN §4: `hours_used` comes from the time entries of the contract's tickets. Every path that
 books, moves or removes time keeps the stored total equal to that sum; each test changes time

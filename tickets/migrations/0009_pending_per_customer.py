@@ -2,8 +2,8 @@
 
 Only pending tickets carry `pending_until`, so `(customer_id, pending_until)` and
 `(customer_user_id, pending_until)` over those rows are small (5 % of the tickets) and let the
-reminder list of a customer or customer user read its own pending tickets in due order
-(the largest customer user's list: 20.9 ms → 9.4 ms). SQLite gets nothing.
+reminder list of a customer or customer user read its own pending tickets in due order.
+SQLite gets nothing.
 """
 
 from django.db import migrations

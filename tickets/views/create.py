@@ -102,7 +102,7 @@ def contact_new(request, customer_id):
     form = ContactForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = form.save(by=request.user)
+            contact = form.save()
         except CustomerError as error:
             form.add_error(None, str(error))
         else:

@@ -7,6 +7,7 @@ import csv
 import sys
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -396,8 +397,6 @@ def _apply_users(plan: Plan, now, bar) -> None:
     through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
 
     # Portal logins mirror the names and email of their customer user (as the UI keeps them).
-    from django.contrib.auth import get_user_model
-
     for customer_user in changed:
         if customer_user.user_id:
             get_user_model().objects.filter(pk=customer_user.user_id).update(

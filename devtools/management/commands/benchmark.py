@@ -10,9 +10,11 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
+from tqdm import tqdm
 
 from customers.models import Customer, CustomerUser
 from devtools import benchmark as bench
+from devtools.demo import demo_reset
 from tickets.models import Ticket
 
 
@@ -114,8 +116,6 @@ class Command(BaseCommand):
                     "The database holds other customers or tickets. Run with --reset to replace "
                     "them with the benchmark data set (deletes every customer and ticket)."
                 )
-            from devtools.demo import demo_reset
-
             self.stdout.write("Deleting existing customers, contracts and tickets…")
             demo_reset()
         workers = options["workers"]
@@ -146,8 +146,6 @@ class Command(BaseCommand):
     # --- requests -----------------------------------------------------------------------------
 
     def _measure(self, zoom, dataset, options):
-        from tqdm import tqdm
-
         agent = bench.bench_agent()
         large = Customer.objects.get(customer_id=bench.LARGE_CUSTOMER)
         small = bench.small_customer(large)
