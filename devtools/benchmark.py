@@ -348,9 +348,9 @@ def measure_all(
 ) -> list[Row]:
     """Time every case in rounds: each round requests every case once, in order.
 
-    The machine's speed drifts over minutes, so timing one case's runs back to back would give whichever cases ran in a slow
-    minute the blame for it; in rounds, each case's median spans the whole measurement, as the
-    floors' do. `progress` wraps the rounds (a progress bar)."""
+    The machine's speed drifts over minutes, so timing one case's runs back to back would give
+    whichever cases ran in a slow minute the blame for it; in rounds, each case's median spans
+    the whole measurement, as the floors' do. `progress` wraps the rounds (a progress bar)."""
 
     def get(case: Case):
         headers = {"HX-Request": "true"} if case.htmx else {}
