@@ -306,36 +306,55 @@ def _modal_saved(request, *, form, title, action, refresh, finish: bool, message
     )
 
 
+def _posted(request):
+    """The form data of a POST (an empty one too), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _modal_form(request, form, *, title: str, action: str, refresh: tuple, on_save):
+    """The modal with `form`; a valid POST saves it and answers with `_modal_saved`, whose
+    arguments `on_save(saved)` gives (what to show next, the message, where "finish" goes)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = form.save()
+        except CustomerError as error:
+            form.add_error(None, str(error))
+        else:
+            finish = "finish" in request.POST
+            return _modal_saved(request, refresh=refresh, finish=finish, **on_save(saved))
+    return _modal(request, form=form, title=title, action=action, refresh=refresh)
+
+
+def _user_saved(customer_user, *, message: str, done: str) -> dict:
+    """After a save, "Save" continues as an edit of the customer user."""
+    return {
+        "form": lambda: CustomerUserForm(instance=customer_user),
+        "title": f"Edit {customer_user.full_name}",
+        "action": reverse("dashboards:customer-user-edit", args=[customer_user.login]),
+        "message": message,
+        "done": done,
+    }
+
+
 @agent_required
 @require_http_methods(["GET", "POST"])
 def customer_user_add(request, customer_id: str):
     """Add a customer user to the customer (CIC `customer-users`)."""
     _require_manage(request)
     customer = get_customer_for_agent(request.user, customer_id)
-    action = reverse("dashboards:customer-user-add", args=[customer.customer_id])
-    title = f"Add Customer User to {customer.name}"
-    if request.method == "GET":
-        form = CustomerUserForm(initial={"customer": customer, "customers": [customer]})
-        return _modal(request, form=form, title=title, action=action, refresh=USER_WIDGETS)
-    form = CustomerUserForm(request.POST)
-    if form.is_valid():
-        try:
-            customer_user = form.save()
-        except CustomerError as error:
-            form.add_error(None, str(error))
-        else:
-            # After an add, "Save" continues as an edit of the new user.
-            return _modal_saved(
-                request,
-                form=lambda: CustomerUserForm(instance=customer_user),
-                title=f"Edit {customer_user.full_name}",
-                action=reverse("dashboards:customer-user-edit", args=[customer_user.login]),
-                refresh=USER_WIDGETS,
-                finish="finish" in request.POST,
-                message=f"Customer user {customer_user.login} added.",
-                done=reverse("dashboards:cic-customer", args=[customer.customer_id]),
-            )
-    return _modal(request, form=form, title=title, action=action, refresh=USER_WIDGETS)
+    initial = {"customer": customer, "customers": [customer]}
+    form = CustomerUserForm(_posted(request), initial=initial)
+    cic = reverse("dashboards:cic-customer", args=[customer.customer_id])
+    return _modal_form(
+        request,
+        form,
+        title=f"Add Customer User to {customer.name}",
+        action=reverse("dashboards:customer-user-add", args=[customer.customer_id]),
+        refresh=USER_WIDGETS,
+        on_save=lambda saved: _user_saved(
+            saved, message=f"Customer user {saved.login} added.", done=cic
+        ),
+    )
 
 
 @agent_required
@@ -343,31 +362,19 @@ def customer_user_add(request, customer_id: str):
 def customer_user_edit(request, login: str):
     _require_manage(request)
     customer_user = get_customer_user_for_agent(request.user, login)
-    title = f"Edit {customer_user.full_name}"
-    refresh = USER_WIDGETS
-    if request.method == "GET":
-        form = CustomerUserForm(instance=customer_user)
-        action = reverse("dashboards:customer-user-edit", args=[customer_user.login])
-        return _modal(request, form=form, title=title, action=action, refresh=refresh)
-    form = CustomerUserForm(request.POST, instance=customer_user)
-    action = reverse("dashboards:customer-user-edit", args=[login])
-    if form.is_valid():
-        try:
-            saved = form.save()
-        except CustomerError as error:
-            form.add_error(None, str(error))
-        else:
-            return _modal_saved(
-                request,
-                form=lambda: CustomerUserForm(instance=saved),
-                title=f"Edit {saved.full_name}",
-                action=reverse("dashboards:customer-user-edit", args=[saved.login]),
-                refresh=refresh,
-                finish="finish" in request.POST,
-                message=f"Customer user {saved.login} saved.",
-                done=reverse("dashboards:cuic-user", args=[saved.login]),
-            )
-    return _modal(request, form=form, title=title, action=action, refresh=refresh)
+    form = CustomerUserForm(_posted(request), instance=customer_user)
+    return _modal_form(
+        request,
+        form,
+        title=f"Edit {customer_user.full_name}",
+        action=reverse("dashboards:customer-user-edit", args=[login]),
+        refresh=USER_WIDGETS,
+        on_save=lambda saved: _user_saved(
+            saved,
+            message=f"Customer user {saved.login} saved.",
+            done=reverse("dashboards:cuic-user", args=[saved.login]),
+        ),
+    )
 
 
 @agent_required
@@ -376,26 +383,18 @@ def customer_edit(request, customer_id: str):
     """Edit a customer (CUIC `customer-ids`)."""
     _require_manage(request)
     customer = get_customer_for_agent(request.user, customer_id)
-    title = f"Edit {customer.name}"
-    action = reverse("dashboards:customer-edit", args=[customer.customer_id])
-    if request.method == "GET":
-        form = CustomerForm(instance=customer)
-        return _modal(request, form=form, title=title, action=action, refresh=CUSTOMER_WIDGETS)
-    form = CustomerForm(request.POST, instance=customer)
-    if form.is_valid():
-        try:
-            saved = form.save()
-        except CustomerError as error:
-            form.add_error(None, str(error))
-        else:
-            return _modal_saved(
-                request,
-                form=lambda: CustomerForm(instance=saved),
-                title=f"Edit {saved.name}",
-                action=reverse("dashboards:customer-edit", args=[saved.customer_id]),
-                refresh=CUSTOMER_WIDGETS,
-                finish="finish" in request.POST,
-                message=f"Customer {saved.customer_id} saved.",
-                done=reverse("dashboards:cic-customer", args=[saved.customer_id]),
-            )
-    return _modal(request, form=form, title=title, action=action, refresh=CUSTOMER_WIDGETS)
+    form = CustomerForm(_posted(request), instance=customer)
+    return _modal_form(
+        request,
+        form,
+        title=f"Edit {customer.name}",
+        action=reverse("dashboards:customer-edit", args=[customer.customer_id]),
+        refresh=CUSTOMER_WIDGETS,
+        on_save=lambda saved: {
+            "form": lambda: CustomerForm(instance=saved),
+            "title": f"Edit {saved.name}",
+            "action": reverse("dashboards:customer-edit", args=[saved.customer_id]),
+            "message": f"Customer {saved.customer_id} saved.",
+            "done": reverse("dashboards:cic-customer", args=[saved.customer_id]),
+        },
+    )

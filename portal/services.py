@@ -80,6 +80,22 @@ def portal_request_create(
     return Ticket.objects.get(number=number), created
 
 
+def _customer_article(
+    ticket: Ticket, customer_user: CustomerUser, comment: str, subject: str = "", attachments=()
+) -> Article:
+    """The customer's words in the public log, written from the portal."""
+    return article_add(
+        ticket=ticket,
+        by=customer_user.user,
+        body=comment,
+        subject=subject,
+        sender_type=Article.SenderType.CUSTOMER,
+        is_public=True,
+        channel=Article.ArticleChannel.PORTAL,
+        attachments=attachments,
+    )
+
+
 @transaction.atomic
 def portal_request_update(
     *,
@@ -92,15 +108,7 @@ def portal_request_update(
     ticket = _locked(ticket)
     if ticket.state.category != "incomplete":
         raise TicketError("This request can no longer be updated.")
-    article = article_add(
-        ticket=ticket,
-        by=customer_user.user,
-        body=comment,
-        sender_type=Article.SenderType.CUSTOMER,
-        is_public=True,
-        channel=Article.ArticleChannel.PORTAL,
-        attachments=attachments,
-    )
+    article = _customer_article(ticket, customer_user, comment, attachments=attachments)
     agent_notice_add(article=article, action="update")
     return article
 
@@ -111,15 +119,8 @@ def portal_request_reopen(*, ticket: Ticket, customer_user: CustomerUser, commen
     ticket = _locked(ticket)
     if ticket.state.state_type != "resolved":
         raise TicketError("Only a resolved request can be reopened.")
-    article = article_add(
-        ticket=ticket,
-        by=customer_user.user,
-        body=comment,
-        subject=f"Reopened: {ticket.title}",
-        sender_type=Article.SenderType.CUSTOMER,
-        is_public=True,
-        channel=Article.ArticleChannel.PORTAL,
-    )
+    subject = f"Reopened: {ticket.title}"
+    article = _customer_article(ticket, customer_user, comment, subject=subject)
     ticket_set_state(
         ticket=ticket, state=TicketState.objects.get(name="open"), by=customer_user.user
     )

@@ -279,26 +279,27 @@ def escalation_recipients(ticket: Ticket) -> list[str]:
     return agents_to_tell(ticket, ticket.owner, ticket.responsible)
 
 
-def reminder_emails_add(*, ticket: Ticket) -> int:
-    """Owe the reminder for the ticket's current pending time."""
-    due = ticket.pending_until.isoformat()
+def _due_notice_add(kind: str, ticket: Ticket, due, key: str, recipients: list[str]) -> int:
+    """Owe a notice about one due time of the ticket (a new due time is a new notice)."""
+    due = due.isoformat()
     return outbox_add(
-        kind="reminder",
-        key=f"ticket:{ticket.pk}:pending:{due}",
-        recipients=reminder_recipients(ticket),
+        kind=kind,
+        key=f"ticket:{ticket.pk}:{key}:{due}",
+        recipients=recipients,
         params={"ticket": ticket.pk, "due": due},
     )
+
+
+def reminder_emails_add(*, ticket: Ticket) -> int:
+    """Owe the reminder for the ticket's current pending time."""
+    recipients = reminder_recipients(ticket)
+    return _due_notice_add("reminder", ticket, ticket.pending_until, "pending", recipients)
 
 
 def escalation_emails_add(*, ticket: Ticket) -> int:
     """Owe the escalation notice for the ticket's current escalation due time."""
-    due = ticket.escalation_due.isoformat()
-    return outbox_add(
-        kind="escalation",
-        key=f"ticket:{ticket.pk}:due:{due}",
-        recipients=escalation_recipients(ticket),
-        params={"ticket": ticket.pk, "due": due},
-    )
+    recipients = escalation_recipients(ticket)
+    return _due_notice_add("escalation", ticket, ticket.escalation_due, "due", recipients)
 
 
 @email_kind("reminder")

@@ -54,16 +54,26 @@ def detail(request, number):
     return _render_detail(request, ticket)
 
 
-def _once(request, ticket, action: str, form, work) -> str:
-    """`work()` once per form key (`submit_once`); returns its message, or the first one's:
-    a repeated update, reopen or close answers like the first instead of a conflict."""
-    message, _ = submit_once(
-        user=request.user,
-        action=f"{action}:{ticket.number}",
-        key=form.cleaned_data["key"],
-        work=work,
-    )
-    return message
+def _act(request, ticket, form, name: str, work, *, applies: bool, refusal: str):
+    """A valid form: `work()` (returning the thank-you message) once per form key
+    (`submit_once`; a repeat answers the first one's message), then back to the request. A
+    refused change answers 409 with the reason; an invalid form shows again with its errors,
+    or 409 when the action no longer applies to the request."""
+    if form.is_valid():
+        try:
+            message, _ = submit_once(
+                user=request.user,
+                action=f"portal:{name}:{ticket.number}",
+                key=form.cleaned_data["key"],
+                work=work,
+            )
+        except TicketError as error:
+            return _refused(request, ticket, error)
+        messages.success(request, message)
+        return redirect("portal:detail", ticket.number)
+    if not applies:
+        return _refused(request, ticket, refusal)
+    return _render_detail(request, ticket, **{f"{name}_form": form})
 
 
 @require_POST
@@ -71,26 +81,19 @@ def _once(request, ticket, action: str, form, work) -> str:
 def update(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
     form = UpdateForm(request.POST, request.FILES)
-    if form.is_valid():
 
-        def add_update() -> str:
-            portal_request_update(
-                ticket=ticket,
-                customer_user=request.customer_user,
-                comment=form.cleaned_data["comment"],
-                attachments=form.cleaned_data["attachments"],
-            )
-            return "Thank you, your update was added to the request."
+    def add_update() -> str:
+        portal_request_update(
+            ticket=ticket,
+            customer_user=request.customer_user,
+            comment=form.cleaned_data["comment"],
+            attachments=form.cleaned_data["attachments"],
+        )
+        return "Thank you, your update was added to the request."
 
-        try:
-            message = _once(request, ticket, "portal:update", form, add_update)
-        except TicketError as error:
-            return _refused(request, ticket, error)
-        messages.success(request, message)
-        return redirect("portal:detail", ticket.number)
-    if ticket.state.category != "incomplete":
-        return _refused(request, ticket, "This request can no longer be updated.")
-    return _render_detail(request, ticket, update_form=form)
+    applies = ticket.state.category == "incomplete"
+    refusal = "This request can no longer be updated."
+    return _act(request, ticket, form, "update", add_update, applies=applies, refusal=refusal)
 
 
 @require_POST
@@ -98,25 +101,18 @@ def update(request, number):
 def reopen(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
     form = ReopenForm(request.POST)
-    if form.is_valid():
 
-        def reopen_request() -> str:
-            portal_request_reopen(
-                ticket=ticket,
-                customer_user=request.customer_user,
-                comment=form.cleaned_data["comment"],
-            )
-            return "The request is open again; support has been told."
+    def reopen_request() -> str:
+        portal_request_reopen(
+            ticket=ticket,
+            customer_user=request.customer_user,
+            comment=form.cleaned_data["comment"],
+        )
+        return "The request is open again; support has been told."
 
-        try:
-            message = _once(request, ticket, "portal:reopen", form, reopen_request)
-        except TicketError as error:
-            return _refused(request, ticket, error)
-        messages.success(request, message)
-        return redirect("portal:detail", ticket.number)
-    if ticket.state.state_type != "resolved":
-        return _refused(request, ticket, "Only a resolved request can be reopened.")
-    return _render_detail(request, ticket, reopen_form=form)
+    applies = ticket.state.state_type == "resolved"
+    refusal = "Only a resolved request can be reopened."
+    return _act(request, ticket, form, "reopen", reopen_request, applies=applies, refusal=refusal)
 
 
 @require_POST
@@ -124,26 +120,19 @@ def reopen(request, number):
 def close(request, number):
     ticket = get_ticket_for_portal(request.customer_user, number)
     form = CloseForm(request.POST)
-    if form.is_valid():
 
-        def close_request() -> str:
-            ticket_close_by_customer(
-                ticket=ticket,
-                by=request.user,
-                satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"],
-            )
-            return "Thank you for your feedback. The request is closed."
+    def close_request() -> str:
+        ticket_close_by_customer(
+            ticket=ticket,
+            by=request.user,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+        return "Thank you for your feedback. The request is closed."
 
-        try:
-            message = _once(request, ticket, "portal:close", form, close_request)
-        except TicketError as error:
-            return _refused(request, ticket, error)
-        messages.success(request, message)
-        return redirect("portal:detail", ticket.number)
-    if ticket.state.state_type != "resolved":
-        return _refused(request, ticket, "Only a resolved request can be closed.")
-    return _render_detail(request, ticket, close_form=form)
+    applies = ticket.state.state_type == "resolved"
+    refusal = "Only a resolved request can be closed."
+    return _act(request, ticket, form, "close", close_request, applies=applies, refusal=refusal)
 
 
 def safe_filename(name: str) -> str:

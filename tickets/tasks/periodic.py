@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -36,11 +37,15 @@ from tickets.models import Ticket, TicketState
 from tickets.services import ticket_set_state
 
 __all__ = [
+    "ESCALATION",
+    "REMINDER",
+    "Notice",
     "auto_close_pending",
     "auto_close_resolved",
     "check_escalations",
     "escalation_notify",
     "notice_failures",
+    "notice_owe",
     "notices_run",
     "pending_auto_close_run",
     "reminder_notify",
@@ -65,40 +70,63 @@ def _claim(queryset, ticket_id: int) -> Ticket | None:
     return Ticket.objects.select_related("queue", "owner", "responsible").get(pk=ticket.pk)
 
 
-def reminder_notify(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """Owe the pending reminder of one ticket, once for its `pending_until`.
+@dataclass(frozen=True)
+class Notice:
+    """A notice owed once per due time of a ticket: the outbox `kind` of its emails, the rule
+    that selects the tickets it is owed for (a `TicketQuerySet` method taking `now`), what
+    writes its emails, and the ticket's due field and marker."""
+
+    kind: str
+    rule: str
+    emails_add: Callable[..., int]
+    due_field: str
+    marker: str
+
+
+REMINDER = Notice(
+    "reminder", "reminder_notice_due", reminder_emails_add, "pending_until", "reminder_notified_for"
+)
+ESCALATION = Notice(
+    "escalation",
+    "escalation_notice_due",
+    escalation_emails_add,
+    "escalation_due",
+    "escalation_notified_for",
+)
+
+
+def notice_owe(notice: Notice, *, ticket_id: int, now: datetime | None = None) -> bool:
+    """Owe `notice` for one ticket, once for its current due time: its emails go into the
+    outbox and the marker is set, in one transaction.
 
     Returns False when there was nothing to do (not due, already owed, or being handled).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = _claim(Ticket.objects.reminder_notice_due(now), ticket_id)
+        ticket = _claim(getattr(Ticket.objects, notice.rule)(now), ticket_id)
         if ticket is None:
             return False
-        if not reminder_emails_add(ticket=ticket):
-            logger.warning("Reminder of ticket %s has no recipient.", ticket.number)
-        Ticket.objects.filter(pk=ticket.pk).update(reminder_notified_for=ticket.pending_until)
+        if not notice.emails_add(ticket=ticket):
+            logger.warning("The %s of ticket %s has no recipient.", notice.kind, ticket.number)
+        due = getattr(ticket, notice.due_field)
+        Ticket.objects.filter(pk=ticket.pk).update(**{notice.marker: due})
     return True
+
+
+def reminder_notify(*, ticket_id: int, now: datetime | None = None) -> bool:
+    return notice_owe(REMINDER, ticket_id=ticket_id, now=now)
 
 
 def escalation_notify(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """Owe the escalation notice of one ticket, once for its `escalation_due`."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        ticket = _claim(Ticket.objects.escalation_notice_due(now), ticket_id)
-        if ticket is None:
-            return False
-        if not escalation_emails_add(ticket=ticket):
-            logger.warning("Escalation of ticket %s has no recipient.", ticket.number)
-        Ticket.objects.filter(pk=ticket.pk).update(escalation_notified_for=ticket.escalation_due)
-    return True
+    return notice_owe(ESCALATION, ticket_id=ticket_id, now=now)
 
 
-def notices_run(notify: Callable[..., bool], queryset, now: datetime | None = None) -> list[int]:
-    """Run `notify` for every ticket the rule selects (a batch); returns the ids notified."""
+def notices_run(notice: Notice, now: datetime | None = None) -> list[int]:
+    """Owe `notice` for every ticket its rule selects (a batch); returns the ids notified."""
     now = now or timezone.now()
-    ids = list(queryset.values_list("pk", flat=True)[:NOTICE_BATCH])
-    return [pk for pk in ids if notify(ticket_id=pk, now=now)]
+    due = getattr(Ticket.objects, notice.rule)(now)
+    ids = list(due.values_list("pk", flat=True)[:NOTICE_BATCH])
+    return [pk for pk in ids if notice_owe(notice, ticket_id=pk, now=now)]
 
 
 def notice_failures(kind: str, ticket_ids: list[int]) -> list[tuple[str, str]]:
@@ -161,13 +189,13 @@ def resolved_auto_close_run(*, now: datetime | None = None) -> int:
 @shared_task(name="tickets.tasks.send_reminders")
 def send_reminders() -> int:
     """Beat: owe a reminder for every ticket whose pending time was reached."""
-    return len(notices_run(reminder_notify, Ticket.objects.reminder_notice_due()))
+    return len(notices_run(REMINDER))
 
 
 @shared_task(name="tickets.tasks.check_escalations")
 def check_escalations() -> int:
     """Beat: owe an escalation notice for every newly escalated ticket."""
-    return len(notices_run(escalation_notify, Ticket.objects.escalation_notice_due()))
+    return len(notices_run(ESCALATION))
 
 
 @shared_task(name="tickets.tasks.auto_close_pending")

@@ -44,17 +44,6 @@ def _done(request, number: str, message: str) -> HttpResponse:
     return after_write(request, zoom, message=message, url=url)
 
 
-def _once(request, form, action: str, ticket, work) -> str:
-    """`work()` once per form key (`submit_once`); returns its message, or the first one's."""
-    message, _ = submit_once(
-        user=request.user,
-        action=f"{action}:{ticket.number}",
-        key=form.cleaned_data["key"],
-        work=work,
-    )
-    return message
-
-
 def _form_response(request, ticket, name: str, form, status: int = 400, **extra) -> HttpResponse:
     """The action's form with its errors (or a prompt) in place of the form."""
     if request.htmx:
@@ -68,29 +57,42 @@ def _form_response(request, ticket, name: str, form, status: int = 400, **extra)
     return render(request, "tickets/detail.html", context, status=status)
 
 
+def _act(request, ticket, form, name: str, action: str, work) -> HttpResponse:
+    """Run `work()` (a service call returning the success message) once per form key
+    (`submit_once`): the zoom again on success, the form with the refusal otherwise."""
+    try:
+        message, _ = submit_once(
+            user=request.user,
+            action=f"{action}:{ticket.number}",
+            key=form.cleaned_data["key"],
+            work=work,
+        )
+    except services.OverageRequired as prompt:
+        return _form_response(request, ticket, name, form, status=200, overage_prompt=str(prompt))
+    except services.TicketError as error:
+        form.add_error(None, str(error))
+        return _form_response(request, ticket, name, form)
+    return _done(request, ticket.number, message)
+
+
 @agent_required
 @require_POST
 def ticket_reply(request, number):
     ticket = get_ticket_for_agent(request.user, number)
     form = ArticleForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not form.is_valid():
+        return _form_response(request, ticket, "reply", form)
 
-        def reply() -> str:
-            services.ticket_reply(
-                ticket=ticket,
-                by=request.user,
-                body=form.cleaned_data["body"],
-                attachments=form.cleaned_data["attachments"],
-            )
-            return f"Reply sent to {ticket.customer_user.email}."
+    def reply() -> str:
+        services.ticket_reply(
+            ticket=ticket,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            attachments=form.cleaned_data["attachments"],
+        )
+        return f"Reply sent to {ticket.customer_user.email}."
 
-        try:
-            message = _once(request, form, "tickets:reply", ticket, reply)
-        except services.TicketError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, number, message)
-    return _form_response(request, ticket, "reply", form)
+    return _act(request, ticket, form, "reply", "tickets:reply", reply)
 
 
 @agent_required
@@ -99,29 +101,24 @@ def ticket_note(request, number):
     """Internal note (default) or phone call note (`kind=phone`, shown to the customer)."""
     ticket = get_ticket_for_agent(request.user, number)
     form = NoteForm(request.POST, request.FILES)
-    if form.is_valid():
-        phone = form.cleaned_data["kind"] == "phone"
+    if not form.is_valid():
+        return _form_response(request, ticket, "note", form)
+    phone = form.cleaned_data["kind"] == "phone"
 
-        def note() -> str:
-            services.article_add(
-                ticket=ticket,
-                by=request.user,
-                body=form.cleaned_data["body"],
-                sender_type=Article.SenderType.AGENT,
-                is_public=phone,
-                channel=Article.ArticleChannel.PHONE if phone else Article.ArticleChannel.NOTE,
-                subject="Phone call" if phone else "Note",
-                attachments=form.cleaned_data["attachments"],
-            )
-            return "Phone call noted." if phone else "Note added."
+    def note() -> str:
+        services.article_add(
+            ticket=ticket,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            sender_type=Article.SenderType.AGENT,
+            is_public=phone,
+            channel=Article.ArticleChannel.PHONE if phone else Article.ArticleChannel.NOTE,
+            subject="Phone call" if phone else "Note",
+            attachments=form.cleaned_data["attachments"],
+        )
+        return "Phone call noted." if phone else "Note added."
 
-        try:
-            message = _once(request, form, "tickets:note", ticket, note)
-        except services.TicketError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, number, message)
-    return _form_response(request, ticket, "note", form)
+    return _act(request, ticket, form, "note", "tickets:note", note)
 
 
 @agent_required
@@ -129,25 +126,20 @@ def ticket_note(request, number):
 def ticket_state(request, number):
     ticket = get_ticket_for_agent(request.user, number)
     form = StateForm(request.POST)
-    if form.is_valid():
-        state = form.cleaned_data["state"]
+    if not form.is_valid():
+        return _form_response(request, ticket, "state", form)
+    state = form.cleaned_data["state"]
 
-        def set_state() -> str:
-            services.ticket_set_state(
-                ticket=ticket,
-                state=state,
-                by=request.user,
-                pending_until=form.cleaned_data["pending_until"] if state.is_pending else None,
-            )
-            return f"State set to {state.label}."
+    def set_state() -> str:
+        services.ticket_set_state(
+            ticket=ticket,
+            state=state,
+            by=request.user,
+            pending_until=form.cleaned_data["pending_until"] if state.is_pending else None,
+        )
+        return f"State set to {state.label}."
 
-        try:
-            message = _once(request, form, "tickets:set-state", ticket, set_state)
-        except services.TicketError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, number, message)
-    return _form_response(request, ticket, "state", form)
+    return _act(request, ticket, form, "state", "tickets:set-state", set_state)
 
 
 @agent_required
@@ -156,30 +148,21 @@ def ticket_time(request, number):
     """Book time; a contract out of hours first asks to accept more time (200, nothing saved)."""
     ticket = get_ticket_for_agent(request.user, number)
     form = TimeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+    if not form.is_valid():
+        return _form_response(request, ticket, "time", form)
+    data = form.cleaned_data
 
-        def add_time() -> str:
-            services.ticket_add_time(
-                ticket=ticket,
-                by=request.user,
-                minutes=data["minutes"],
-                note=data["note"],
-                accept_overage=data["accept_overage"],
-            )
-            return f"{data['minutes']} minutes added."
+    def add_time() -> str:
+        services.ticket_add_time(
+            ticket=ticket,
+            by=request.user,
+            minutes=data["minutes"],
+            note=data["note"],
+            accept_overage=data["accept_overage"],
+        )
+        return f"{data['minutes']} minutes added."
 
-        try:
-            message = _once(request, form, "tickets:add-time", ticket, add_time)
-        except services.OverageRequired as prompt:
-            return _form_response(
-                request, ticket, "time", form, status=200, overage_prompt=str(prompt)
-            )
-        except services.TicketError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, number, message)
-    return _form_response(request, ticket, "time", form)
+    return _act(request, ticket, form, "time", "tickets:add-time", add_time)
 
 
 @agent_required

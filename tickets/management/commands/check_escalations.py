@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from tickets.tasks.periodic import ESCALATION
 
-from tickets.models import Ticket
-from tickets.tasks.periodic import escalation_notify, notice_failures, notices_run
+from ._notices import NoticeCommand
 
 
-class Command(BaseCommand):
+class Command(NoticeCommand):
     help = (
         "Email an escalation notice for every ticket whose escalation due time has passed: to "
         "its owner and responsible agent (or its queue's team when neither may see it). Owed "
@@ -12,15 +11,5 @@ class Command(BaseCommand):
         "`manage.py send_outbox`. The same work as the beat task tickets.tasks.check_escalations, "
         "run synchronously (for cron)."
     )
-
-    def handle(self, *args, **options):
-        notified = notices_run(escalation_notify, Ticket.objects.escalation_notice_due())
-        self.stdout.write(f"Sent {len(notified)} escalation notice(s).")
-        failures = notice_failures("escalation", notified)
-        for number, error in failures:
-            self.stderr.write(f"Ticket {number}: {error}")
-        if failures:
-            raise CommandError(
-                f"{len(failures)} escalation notice(s) could not be sent; "
-                "manage.py send_outbox retries them."
-            )
+    notice = ESCALATION
+    label = "escalation notice(s)"
