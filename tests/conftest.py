@@ -71,28 +71,6 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def _state_ids(request, _reference_data):
-    """The cached state ids (`tickets.states`) belong to one test's catalogue: forget the last
-    test's and, for a test with a database, load this one's before the test starts, so a
-    query-count test counts the same queries whichever test ran before it."""
-    from django.core.cache import cache
-
-    from tickets.states import CACHE_KEY, state_ids
-
-    cache.delete(CACHE_KEY)
-    uses_db = request.node.get_closest_marker("django_db") or {
-        "db",
-        "transactional_db",
-        "live_server",
-    } & set(request.fixturenames)
-    if uses_db:
-        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
-        state_ids()
-    yield
-    cache.delete(CACHE_KEY)
-
-
-@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -14,7 +14,6 @@ from .states import (
     INCOMPLETE_TYPES,
     PENDING_TYPES,
     StateType,
-    forget_state_ids,
 )
 
 
@@ -73,46 +72,16 @@ class TicketType(models.Model):
         return self.name
 
 
-class TicketStateQuerySet(models.QuerySet):
-    """Bulk writes of the catalogue forget the cached state ids too (`tickets.states`)."""
-
-    def update(self, **kwargs):
-        forget_state_ids()
-        return super().update(**kwargs)
-
-    def delete(self):
-        forget_state_ids()
-        return super().delete()
-
-    def bulk_create(self, *args, **kwargs):
-        forget_state_ids()
-        return super().bulk_create(*args, **kwargs)
-
-    def bulk_update(self, *args, **kwargs):
-        forget_state_ids()
-        return super().bulk_update(*args, **kwargs)
-
-
 class TicketState(models.Model):
     name = models.SlugField(max_length=50, unique=True)
     label = models.CharField(max_length=100)
     state_type = models.CharField(max_length=20, choices=StateType.choices, db_index=True)
-
-    objects = TicketStateQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return self.label
-
-    def save(self, *args, **kwargs):
-        forget_state_ids()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        forget_state_ids()
-        return super().delete(*args, **kwargs)
 
     @property
     def category(self) -> str | None:
