@@ -4,11 +4,8 @@ Each rule is a `Q` built by `TicketRules`, so the same rule filters a list (`Tic
 methods) and counts inside one aggregate (`TicketQuerySet.counts`). Widgets, lists, counts,
 the portal and background tasks all build on these.
 
-State rules filter on `state_id` (the states of their types, a sub-query of the small catalogue)
-without joining each ticket to its state, so the `(customer_id, state_id)` /
-`(customer_user_id, state_id)` indexes answer them. A customer user's customers
-(`CustomerUser.customer_ids`) and an agent's queues (`team_queue_ids`) are literal ids, which
-the planner can weigh (docs/performance.md).
+A customer user's customers (`CustomerUser.customer_ids`) and an agent's queues
+(`team_queue_ids`) are literal ids, which the planner can weigh (docs/performance.md).
 """
 
 from datetime import datetime, timedelta
@@ -39,9 +36,8 @@ class TicketRules:
 
     @staticmethod
     def of_state_types(*state_types: str) -> Q:
-        """In a state of one of these types (`state__state_type__in`, without a join)."""
-        states = apps.get_model("tickets", "TicketState").objects.filter(state_type__in=state_types)
-        return Q(state_id__in=states.values("pk"))
+        """In a state of one of these types."""
+        return Q(state__state_type__in=state_types)
 
     @staticmethod
     def new() -> Q:
