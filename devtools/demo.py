@@ -426,7 +426,7 @@ class DemoBuilder:
             self.queues[name], _ = Queue.objects.get_or_create(
                 name=name,
                 defaults={
-                    "email": f"{name.lower().replace(' ', '-')}@{AGENT_DOMAIN}",
+                    "email_address": f"{name.lower().replace(' ', '-')}@{AGENT_DOMAIN}",
                     "first_response_minutes": first,
                     "update_minutes": update,
                     "solution_minutes": solution,

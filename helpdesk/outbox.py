@@ -67,6 +67,9 @@ __all__ = [
     "sweep_outbox",
 ]
 
+# Every email we send carries it; mail that comes back with it is our own (a loop).
+LOOP_HEADER = "X-Helpdesk-Loop"
+
 logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
@@ -137,10 +140,14 @@ def email_kinds() -> list[str]:
 # --- writing ----------------------------------------------------------------------------------
 
 
+def mail_domain() -> str:
+    """Our mail domain: the one of DEFAULT_FROM_EMAIL."""
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.local"
+
+
 def message_id_new() -> str:
-    """A Message-ID on the sender's domain."""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "helpdesk.local"
-    return make_msgid(domain=domain)
+    """A Message-ID on our domain."""
+    return make_msgid(domain=mail_domain())
 
 
 def _addresses(recipients: Iterable[str]) -> list[str]:
@@ -269,7 +276,7 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
 def _compose(message: OutboxMessage, email: Email) -> EmailMultiAlternatives:
     folder = f"emails/{message.kind}"
     context = {**email.context, "recipient": message.recipient}
-    headers = dict(email.headers)
+    headers = {**email.headers, LOOP_HEADER: mail_domain()}
     if message.message_id:
         headers["Message-ID"] = message.message_id
     mail = EmailMultiAlternatives(

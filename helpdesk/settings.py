@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "dashboards",
     "portal",
+    "mailgate",
     "devtools",
     "axes",
 ]
@@ -217,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.auto_close_resolved",
         "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),
     },
+    "fetch-mail": {
+        "task": "mailgate.tasks.fetch_mail",
+        "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),
+    },
 }
 
 # Product rules (DESIGN §5, §7).
@@ -224,6 +229,8 @@ HELPDESK_REMINDER_WINDOW = env.int("HELPDESK_REMINDER_WINDOW", default=60)  # mi
 HELPDESK_AUTO_CLOSE_DAYS = env.int("HELPDESK_AUTO_CLOSE_DAYS", default=7)
 HELPDESK_MAX_ATTACHMENT_SIZE = env.int("HELPDESK_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
 HELPDESK_MAX_ATTACHMENTS = env.int("HELPDESK_MAX_ATTACHMENTS", default=10)
+# Email channel (DESIGN §10): at most this many auto-replies per sender and hour.
+HELPDESK_AUTO_REPLY_PER_HOUR = env.int("HELPDESK_AUTO_REPLY_PER_HOUR", default=3)
 # Absolute address of the site for links in emails, e.g. https://helpdesk.example.com
 HELPDESK_BASE_URL = env("HELPDESK_BASE_URL", default="")
 # Ticket search counts at most this many matches ("More than 10,000 tickets"), see

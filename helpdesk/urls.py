@@ -18,4 +18,5 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("customers/", include((customer_patterns, customers.urls.app_name))),
     path("dashboards/", include("dashboards.urls")),
+    path("mail/", include("mailgate.urls")),
 ]

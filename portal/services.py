@@ -1,5 +1,5 @@
 """Writes of the portal. Each wraps the ticket services (tickets/services.py) with the portal's
-rules and owes the agents a notice in the same transaction (portal/emails.py)."""
+rules and owes the agents a notice in the same transaction (tickets/emails.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.db import transaction
 from contracts.models import Service
 from customers.models import CustomerUser
 from helpdesk.services import submit_once
+from tickets.emails import customer_update_notice_add
 from tickets.models import Article, Channel, Ticket, TicketState
 from tickets.services import TicketError, article_add, ticket_create, ticket_set_state
 
-from .emails import agent_notice_add
 from .selectors import allowed_services, contract_for, subcategories
 
 
@@ -109,7 +109,7 @@ def portal_request_update(
     if ticket.state.category != "incomplete":
         raise TicketError("This request can no longer be updated.")
     article = _customer_article(ticket, customer_user, comment, attachments=attachments)
-    agent_notice_add(article=article, action="update")
+    customer_update_notice_add(article=article, action="update")
     return article
 
 
@@ -124,5 +124,5 @@ def portal_request_reopen(*, ticket: Ticket, customer_user: CustomerUser, commen
     ticket_set_state(
         ticket=ticket, state=TicketState.objects.get(name="open"), by=customer_user.user
     )
-    agent_notice_add(article=article, action="reopen")
+    customer_update_notice_add(article=article, action="reopen")
     return article

@@ -51,14 +51,16 @@ def _lock_tickets_contracts(ticket_ids) -> set[int]:
 class QueueAdmin(admin.ModelAdmin):
     list_display = [
         "name",
-        "email",
+        "email_address",
+        "auto_reply",
+        "follow_up_closed",
         "first_response_minutes",
         "update_minutes",
         "solution_minutes",
         "is_active",
     ]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
+    list_filter = ["is_active", "auto_reply", "follow_up_closed"]
+    search_fields = ["name", "email_address"]
 
 
 class TeamMemberInline(admin.TabularInline):

@@ -12,6 +12,8 @@ Kinds (template folders under templates/emails/):
 - `notification_ticket`: a ticket event (created, public agent reply, closed) to the members
   of the customer's notification groups subscribed to it.
 - `contract_ticket_closed`: a ticket on a contract was closed, to the contract's contact.
+- `portal_customer_update`: a customer updated or reopened a ticket (portal or email), to the
+  owner, or the queue's team when the owner may not see it.
 - `reminder`, `escalation`: the periodic notices (tickets/tasks/periodic.py) to the owner
   (and the responsible agent), or the queue's team when none of them may see the ticket.
 """
@@ -45,7 +47,7 @@ def ticket_url(ticket: Ticket) -> str:
 
 
 def _from(ticket: Ticket) -> str:
-    return ticket.queue.email or settings.DEFAULT_FROM_EMAIL
+    return ticket.queue.email_address or settings.DEFAULT_FROM_EMAIL
 
 
 def _ticket(message: OutboxMessage, *related: str) -> Ticket:
@@ -157,6 +159,52 @@ def _reply(message: OutboxMessage) -> Email:
         headers=headers,
         attachments=attachments,
         on_sent=history,
+    )
+
+
+# --- the customer wrote: tell the agents ------------------------------------------------------
+
+
+def customer_update_recipients(ticket: Ticket) -> list[str]:
+    """The owner; when there is none or the owner may no longer see the ticket (left the
+    queue's team, deactivated), the queue's team."""
+    return agents_to_tell(ticket, ticket.owner)
+
+
+def customer_update_notice_add(*, article: Article, action: str) -> int:
+    """Owe the agents a notice of the customer's article; `action` is `update` or `reopen`."""
+    return outbox_add(
+        kind="portal_customer_update",
+        key=f"article:{article.pk}",
+        recipients=customer_update_recipients(article.ticket),
+        params={"article": article.pk, "action": action},
+    )
+
+
+@email_kind("portal_customer_update")
+def _customer_update(message: OutboxMessage) -> Email:
+    article = (
+        Article.objects.select_related(
+            "ticket__owner", "ticket__queue", "ticket__state", "ticket__customer_user"
+        )
+        .filter(pk=message.params["article"])
+        .first()
+    )
+    if article is None:
+        raise Skip("The article no longer exists.")
+    ticket = article.ticket
+    # Checked at send time: an owner who lost access since is replaced by the team.
+    audience = customer_update_recipients(ticket)
+    if message.recipient not in audience:
+        raise Skip("May no longer see the ticket.", instead=audience)
+    return Email(
+        context={
+            "ticket": ticket,
+            "article": article,
+            "kind": message.params["action"],
+            "url": ticket_url(ticket),
+        },
+        from_email=_from(ticket),
     )
 
 

@@ -19,7 +19,28 @@ from .states import (
 
 class Queue(TimeStamped):
     name = models.CharField(max_length=100, unique=True)
-    email = models.EmailField(blank=True, help_text="Sender address for this queue's emails.")
+
+    class FollowUpClosed(models.TextChoices):
+        REOPEN = "reopen", "Reopen the ticket"
+        NEW_TICKET = "new_ticket", "Open a new ticket"
+        REJECT = "reject", "Reject the email"
+
+    # null, not blank: unique among the queues that have one.
+    email_address = models.EmailField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Mail to this address lands in this queue; replies go out from it.",
+    )
+    auto_reply = models.BooleanField(
+        default=False, help_text="Confirm a new ticket to whoever wrote it by email."
+    )
+    follow_up_closed = models.CharField(
+        max_length=10,
+        choices=FollowUpClosed.choices,
+        default=FollowUpClosed.REOPEN,
+        help_text="What an email answer to a closed ticket does.",
+    )
     is_active = models.BooleanField(default=True)
     # Used for escalation when a ticket has no SLA.
     first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -272,15 +293,34 @@ class Article(models.Model):
     )
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField()
+    # Email articles: the sanitised HTML part (nh3) and the addresses, lower-cased and
+    # comma-separated, so the zoom can show them and intake knows who is on the thread.
+    body_html = models.TextField(blank=True)
+    email_from = models.CharField(max_length=255, blank=True)
+    email_to = models.TextField(blank=True)
+    email_cc = models.TextField(blank=True)
     message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="article_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="article_ticket_idx"),
+            # Threading of incoming mail looks up In-Reply-To/References here.
+            models.Index(
+                fields=["message_id"],
+                name="article_message_id_idx",
+                condition=~Q(message_id=""),
+            ),
+        ]
 
     def __str__(self):
         return self.subject or f"Article {self.pk}"
+
+    def thread_addresses(self) -> set[str]:
+        return {
+            a for a in (self.email_from, *self.email_to.split(","), *self.email_cc.split(",")) if a
+        }
 
 
 def attachment_path(instance, filename):

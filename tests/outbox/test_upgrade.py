@@ -7,9 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from customers.models import NotificationEvent
 from helpdesk.models import OutboxMessage
-from portal.emails import agent_notice_add
 from tests import factories
-from tickets.emails import ticket_event_emails_add
+from tickets.emails import customer_update_notice_add, ticket_event_emails_add
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -85,7 +84,7 @@ def test_upgrade_turns_what_was_sent_into_sent_rows_and_sends_nothing_again(queu
     ticket_event_emails_add(
         ticket=ticket, event=NotificationEvent.TICKET_CREATED, key=f"ticket:{ticket.pk}"
     )
-    agent_notice_add(article=update, action="update")
+    customer_update_notice_add(article=update, action="update")
 
     assert OutboxMessage.objects.count() == len(rows)
     assert not OutboxMessage.objects.filter(status="pending").exists()
