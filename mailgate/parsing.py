@@ -191,6 +191,8 @@ class Mail:
     content_type: str = ""
     report_type: str = ""
     date: object = None
+    # Message-IDs of messages quoted whole (a bounce returns the message that failed).
+    embedded_ids: list[str] = field(default_factory=list)
 
     @property
     def recipients(self) -> list[str]:
@@ -239,7 +241,15 @@ def parse(raw: bytes) -> Mail:
     text_parts: list[str] = []
     html_parts: list[str] = []
     attachments: list[Attachment] = []
+    embedded_ids: list[str] = []
     for part in message.walk():
+        if part.get_content_type() == "message/rfc822":
+            try:
+                inner = part.get_payload(0)
+            except (IndexError, TypeError):
+                inner = None
+            if isinstance(inner, Message):
+                embedded_ids += MESSAGE_ID.findall(_header(inner, "Message-ID"))
         if part.is_multipart():
             continue
         content_type = part.get_content_type()
@@ -255,6 +265,10 @@ def parse(raw: bytes) -> Mail:
             html_parts.append(_part_text(part))
         elif content_type in ("message/delivery-status", "text/rfc822-headers"):
             text_parts.append(_part_text(part))
+            if content_type == "text/rfc822-headers":
+                embedded_ids += MESSAGE_ID.findall(
+                    " ".join(re.findall(r"(?im)^message-id:\s*(.*)$", text_parts[-1]))
+                )
         elif content_type.startswith(("image/", "application/", "audio/", "video/")):
             attachments.append(
                 Attachment(filename or _unnamed(content_type), content_type, _part_bytes(part))
@@ -289,6 +303,7 @@ def parse(raw: bytes) -> Mail:
         if message.get_content_type() == "multipart/report"
         else "",
         date=date,
+        embedded_ids=embedded_ids,
     )
 
 

@@ -158,7 +158,12 @@ class _Intake:
         self.automatic = automatic_kind(mail, own)
         self.customer_user = self._sender()
         ticket = self._thread()
-        if ticket is not None and not self._may_follow_up(ticket):
+        if ticket is None and self.automatic == Outcome.BOUNCE:
+            ticket = self._thread_by(self.mail.embedded_ids)
+        # A bounce names a message of ours; it becomes an internal system article, so nobody
+        # takes anything over with it.
+        bounce = self.automatic == Outcome.BOUNCE
+        if ticket is not None and not bounce and not self._may_follow_up(ticket):
             self.notes.append(
                 f"{mail.sender or 'The sender'} is not on ticket #{ticket.number}: a new ticket."
             )
@@ -191,20 +196,30 @@ class _Intake:
             return self.account.queue
         return self.queue or default_queue()
 
+    RELATED = ("state", "queue", "customer_user")
+
+    def _thread_by(self, message_ids: list[str]) -> Ticket | None:
+        if not message_ids:
+            return None
+        ticket_id = (
+            Article.objects.filter(message_id__in=message_ids[-50:])
+            .order_by("-id")
+            .values_list("ticket_id", flat=True)
+            .first()
+        )
+        if ticket_id is None:
+            return None
+        return Ticket.objects.select_related(*self.RELATED).get(pk=ticket_id)
+
     def _thread(self) -> Ticket | None:
-        related = ("state", "queue", "customer_user")
-        if self.mail.in_reply_to:
-            ticket_id = (
-                Article.objects.filter(message_id__in=self.mail.in_reply_to[-50:])
-                .order_by("-id")
-                .values_list("ticket_id", flat=True)
-                .first()
-            )
-            if ticket_id is not None:
-                return Ticket.objects.select_related(*related).get(pk=ticket_id)
+        ticket = self._thread_by(self.mail.in_reply_to)
+        if ticket is not None:
+            return ticket
         match = TICKET_NUMBER.search(self.mail.subject)
         if match:
-            return Ticket.objects.select_related(*related).filter(number=match.group(1)).first()
+            return (
+                Ticket.objects.select_related(*self.RELATED).filter(number=match.group(1)).first()
+            )
         return None
 
     def _may_follow_up(self, ticket: Ticket) -> bool:

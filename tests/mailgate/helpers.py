@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from django.test import TestCase
 from django.utils import timezone
 
 from mailgate.models import InboundMessage
@@ -52,4 +53,6 @@ def raw_mail(
 
 
 def ingest(raw: bytes, **kwargs) -> InboundMessage:
-    return message_ingest(raw, **kwargs)
+    """Intake as a command runs it: the emails it owes go out after its commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return message_ingest(raw, **kwargs)
