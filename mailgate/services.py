@@ -150,10 +150,10 @@ class _Intake:
 
     def run(self) -> None:
         mail = self.mail
-        queue_addresses = dict(
-            Queue.objects.exclude(email_address=None).values_list("email_address", "pk")
-        )
-        queue_addresses = {address.lower(): pk for address, pk in queue_addresses.items()}
+        queue_addresses = {
+            queue.email_address.lower(): queue
+            for queue in Queue.objects.exclude(email_address=None)
+        }
         own = {*queue_addresses, settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(" >").lower()}
         self.automatic = automatic_kind(mail, own)
         self.customer_user = self._sender()
@@ -183,15 +183,15 @@ class _Intake:
         return (
             CustomerUser.objects.active()
             .filter(email__iexact=self.mail.sender)
-            .select_related("user")
+            .select_related("user", "customer")
             .order_by("id")
             .first()
         )
 
-    def _route(self, queue_addresses: dict[str, int]) -> Queue:
+    def _route(self, queue_addresses: dict[str, Queue]) -> Queue:
         for address in self.mail.recipients:
             if address in queue_addresses:
-                return Queue.objects.get(pk=queue_addresses[address])
+                return queue_addresses[address]
         if self.account is not None and self.account.queue_id:
             return self.account.queue
         return self.queue or default_queue()
