@@ -8,7 +8,7 @@ from contracts.models import Contract
 from helpdesk.auth import agent_required
 from helpdesk.downloads import download
 
-from ..forms import ArticleForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
+from ..forms import NoteForm, ReplyForm, StateForm, TicketUpdateForm, TimeForm
 from ..selectors import get_attachment_for_agent, get_ticket_for_agent, ticket_articles
 
 # A long thread shows its latest articles and events; "Show all" loads the rest on request.
@@ -56,7 +56,7 @@ def zoom_context(request, ticket, **forms) -> dict:
         **thread_context(ticket, _show_all(request)),
         "contract": contract,
         "minutes_total": minutes,
-        "reply_form": ArticleForm(),
+        "reply_form": ReplyForm(),
         "note_form": NoteForm(),
         "state_form": StateForm(
             initial={"state": ticket.state.name, "pending_until": pending},
