@@ -10,6 +10,7 @@ from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from dashboards.models import DashboardPreference
 from helpdesk.models import OutboxMessage
+from mailgate.models import InboundMessage
 from tickets.models import (
     AgentPreferences,
     Article,
@@ -336,3 +337,19 @@ class OutboxMessageFactory(DjangoModelFactory):
     key = factory.Sequence(lambda n: f"ticket:{n}:pending:2026-01-01T00:00:00+00:00")
     recipient = factory.Sequence(lambda n: f"agent{n}@example.com")
     message_id = factory.Sequence(lambda n: f"<{n}@example.com>")
+
+
+class InboundMessageFactory(DjangoModelFactory):
+    """A received email as intake records it, with its raw message kept."""
+
+    class Meta:
+        model = InboundMessage
+
+    message_id = factory.Sequence(lambda n: f"<in{n}@customer.example.com>")
+    received_at = factory.LazyFunction(timezone.now)
+    sender = "jane@customer.example.com"
+    subject = "Printer jammed"
+    outcome = InboundMessage.Outcome.NEW_TICKET
+    raw = factory.django.FileField(
+        filename="message.eml", data=b"From: jane@customer.example.com\r\n\r\nHello\r\n"
+    )
