@@ -66,3 +66,35 @@ def test_email_article_headers_quote_and_html_view(page, screenshot):
     frame.locator("b", has_text="2nd floor").wait_for()
     assert html_requests
     screenshot("tickets-email-article")
+
+
+def test_reply_with_a_bad_then_a_good_cc(page, screenshot):
+    queue = factories.QueueFactory(name="First Level", email_address="support@helpdesk.example.com")
+    agent = factories.AgentFactory(first_name="Sam", last_name="Support")
+    factories.TeamFactory(members=[agent], queues=[queue])
+    ticket = factories.TicketFactory(queue=queue, state="open", title="Printer on the 2nd floor")
+    customer = ticket.customer_user.email
+    login_in_browser(page, "login", agent.username)
+    page.goto(page.base_url + reverse("tickets:detail", args=[ticket.number]))
+
+    page.fill("#action-reply input[name=cc]", "boss@customer.example.com; not-an-address")
+    page.fill("#action-reply textarea[name=body]", "The technician comes at 3 pm.")
+    page.click("[data-action=reply]")
+    error = page.locator("#action-reply .invalid-feedback")
+    error.wait_for()
+    assert error.inner_text() == "Not a valid email address: not-an-address."
+    assert page.input_value("#action-reply textarea[name=body]") == "The technician comes at 3 pm."
+    screenshot("tickets-email-reply-cc-error")
+    assert ticket.articles.count() == 0
+
+    page.fill("#action-reply input[name=cc]", "Boss@Customer.example.com")
+    page.click("[data-action=reply]")
+    cc = page.locator("[data-article] [data-header=cc]")
+    cc.wait_for()
+    assert cc.inner_text() == "boss@customer.example.com"
+    assert page.locator("[data-article] [data-header=to]").inner_text() == customer
+    assert page.locator("[data-article] [data-header=from]").inner_text() == (
+        "support@helpdesk.example.com"
+    )
+    page.wait_for_timeout(300)  # htmx settles the swapped form: its error border fades out
+    screenshot("tickets-email-reply-cc-sent")
