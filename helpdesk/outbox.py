@@ -176,16 +176,15 @@ def outbox_add(
     """Owe the email `kind` about `key` to each recipient; returns how many rows are pending.
 
     Call it inside the transaction of the change. Rows that exist already are left as they
-    are (a repeat sends nothing twice). `message_id` fixes the Message-ID of a single
-    recipient's email (a reply's is stored on its article); otherwise each row gets one.
+    are (a repeat sends nothing twice). `message_id` fixes the Message-ID of the email (a
+    reply's is stored on its article): every recipient's row carries it, as the copies of one
+    message sent To and Cc several people do; otherwise each row gets its own.
     """
     if kind not in _BUILDERS:
         raise ImproperlyConfigured(f"No builder for the email kind {kind!r}.")
     if len(key) > OutboxMessage._meta.get_field("key").max_length:
         raise ValueError(f"Outbox key too long: {key!r}")
     addresses = _addresses(recipients)
-    if message_id and len(addresses) > 1:
-        raise ValueError("A fixed Message-ID belongs to one recipient's email.")
     if not addresses:
         return 0
     now = timezone.now()

@@ -6,9 +6,11 @@ still receive it (a deactivated contact, an agent who left the queue's team gets
 
 Kinds (template folders under templates/emails/):
 - `ticket_reply`: a public agent article by email (a reply, or the first article of an email
-  ticket) to the customer user. Threading: the subject carries `[Ticket#NUMBER]`, the row's
-  Message-ID is the article's, `In-Reply-To` names the ticket's previous message and
-  `References` all of them, so mail clients show one conversation per ticket.
+  ticket) to the customer user and whoever the agent put on Cc, one row (and envelope) each,
+  every copy showing the same To and Cc headers. Threading: the subject carries
+  `[Ticket#NUMBER]`, every row's Message-ID is the article's, `In-Reply-To` names the
+  ticket's previous message and `References` all of them, so mail clients show one
+  conversation per ticket.
 - `notification_ticket`: a ticket event (created, public agent reply, closed) to the members
   of the customer's notification groups subscribed to it.
 - `contract_ticket_closed`: a ticket on a contract was closed, to the contract's contact.
@@ -20,7 +22,9 @@ Kinds (template folders under templates/emails/):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -95,15 +99,20 @@ def group_recipients(ticket: Ticket, event: str) -> list[str]:
 # --- replies ----------------------------------------------------------------------------------
 
 
-def reply_email_add(*, article: Article) -> None:
-    """Owe the ticket's customer user the email of this public agent article; the email's
-    Message-ID is stored on the article, so later replies thread under it."""
+def reply_email_add(*, article: Article, cc: Iterable[str] = ()) -> None:
+    """Owe the email of this public agent article to the ticket's customer user (To) and to
+    `cc`: one row per recipient, all with the Message-ID stored on the article (so later
+    replies thread under it); the addresses are kept on the article for the zoom."""
+    ticket = article.ticket
     article.message_id = message_id_new()
-    article.save(update_fields=["message_id"])
+    article.email_from = parseaddr(_from(ticket))[1].lower()
+    article.email_to = ticket.customer_user.email.lower()
+    article.email_cc = ",".join(address.lower() for address in cc)
+    article.save(update_fields=["message_id", "email_from", "email_to", "email_cc"])
     outbox_add(
         kind="ticket_reply",
         key=f"article:{article.pk}",
-        recipients=[article.ticket.customer_user.email],
+        recipients=[article.email_to, *cc],
         params={"article": article.pk},
         message_id=article.message_id,
     )
@@ -120,7 +129,9 @@ def _reply(message: OutboxMessage) -> Email:
         raise Skip("The article no longer exists.")
     ticket = article.ticket
     customer_user = ticket.customer_user
-    if customer_user is None or not customer_user.is_active:
+    cc = [address for address in article.email_cc.split(",") if address]
+    # Cc people are no customer users: only the customer user's own copy depends on them.
+    if message.recipient not in cc and (customer_user is None or not customer_user.is_active):
         raise Skip("The customer user was deactivated or is no longer on the ticket.")
     earlier = [
         message_id
@@ -130,7 +141,10 @@ def _reply(message: OutboxMessage) -> Email:
         .values_list("message_id", flat=True)
         if message_id.isprintable() and " " not in message_id
     ]
-    headers = {}
+    # Every copy shows the whole audience; the envelope of each goes to its row's recipient.
+    headers = {"To": article.email_to or message.recipient}
+    if cc:
+        headers["Cc"] = ", ".join(cc)
     if earlier:
         headers["In-Reply-To"] = earlier[-1]
         headers["References"] = " ".join(earlier)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,7 +17,13 @@ from helpdesk.validators import has_control_characters
 
 from .models import Priority, TicketState, TicketType
 from .selectors import queues_for_agent
-from .services import attachments_check, default_queue, pending_time_problem
+from .services import (
+    TicketError,
+    attachments_check,
+    cc_addresses,
+    default_queue,
+    pending_time_problem,
+)
 from .states import INCOMPLETE_TYPES, StateType
 
 # States an agent may create a ticket in (pending needs a time, resolve/close go through the
@@ -192,6 +200,35 @@ class ArticleForm(OnceForm):
         if not body:
             raise forms.ValidationError("Write a message.")
         return body
+
+
+class ReplyForm(ArticleForm):
+    """The reply by email: To is the ticket's customer user (shown, not chosen); `cc` is
+    optional, addresses separated by commas or semicolons (`Name <address>` is fine too)."""
+
+    cc = forms.CharField(
+        label="Cc",
+        required=False,
+        max_length=3000,
+        help_text="Optional: addresses separated by commas or semicolons.",
+    )
+
+    def __init__(self, *args, to: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to = to
+
+    def clean_cc(self) -> list[str]:
+        parts = [part.strip() for part in re.split(r"[,;\n]", self.cleaned_data["cc"])]
+        # "Jane Doe <jane@example.com>": the address between the angle brackets
+        addresses = [p[p.rindex("<") + 1 : -1] if _named(p) else p for p in parts]
+        try:
+            return cc_addresses(addresses, to=self.to)
+        except TicketError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+def _named(part: str) -> bool:
+    return part.endswith(">") and "<" in part
 
 
 class NoteForm(ArticleForm):

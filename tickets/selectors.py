@@ -66,9 +66,10 @@ def get_ticket_for_agent(user, number: str) -> Ticket:
 
 
 def ticket_articles(ticket: Ticket) -> QuerySet[Article]:
-    """Articles oldest first, with authors and attachments, in two queries."""
+    """Articles oldest first, with authors, attachments and the received email (its raw
+    message), in two queries."""
     return (
-        ticket.articles.select_related("author")
+        ticket.articles.select_related("author", "inbound")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )

@@ -11,7 +11,9 @@ from datetime import datetime
 
 import filetype
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -461,25 +463,53 @@ def ticket_add_time(
 # --- email to the customer user -------------------------------------------------------------
 
 
+CC_MAX = 10  # addresses on one reply's Cc
+
+
+def cc_addresses(addresses: Iterable[str], *, to: str = "") -> list[str]:
+    """The Cc of a reply: the addresses lower-cased, in the order given, without duplicates
+    and without the To address; every one must be valid and there may be `CC_MAX` at most."""
+    cc, invalid = [], []
+    for raw in addresses:
+        address = raw.strip().lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            invalid.append(raw.strip())
+            continue
+        if address != to.lower() and address not in cc:
+            cc.append(address)
+    if invalid:
+        raise TicketError(f"Not a valid email address: {', '.join(invalid)}.")
+    if len(cc) > CC_MAX:
+        raise TicketError(f"At most {CC_MAX} Cc addresses, not {len(cc)}.")
+    return cc
+
+
 @transaction.atomic
 def ticket_reply(
     *,
     ticket: Ticket,
     by,
     body: str,
+    cc: Iterable[str] = (),
     attachments: Iterable[UploadedFile] = (),
     now: datetime | None = None,
 ) -> Article:
-    """Reply to the customer user.
+    """Reply to the customer user, with copies to `cc`.
 
-    1. refuse when the ticket has no customer user with an email address; 2. a public agent
-    article on the email channel (`article_add`: first response, escalation, event); 3. the
-    email owed to the customer user, written to the outbox (its Message-ID stored on the
-    article) and delivered after commit, threaded to the ticket's previous message.
+    1. refuse when the ticket has no customer user with an email address, or a Cc address is
+    invalid (`cc_addresses`); 2. a public agent article on the email channel (`article_add`:
+    first response, escalation, event); 3. the email owed to the customer user (To) and to
+    each Cc, written to the outbox (its Message-ID and addresses stored on the article) and
+    delivered after commit, threaded to the ticket's previous message.
     """
     customer_user = ticket.customer_user
     if customer_user is None or not customer_user.email:
         raise TicketError("This ticket has no customer user with an email address to reply to.")
+    cc = cc_addresses(cc, to=customer_user.email)
     article = article_add(
         ticket=ticket,
         by=by,
@@ -490,7 +520,7 @@ def ticket_reply(
         attachments=attachments,
         now=now,
     )
-    reply_email_add(article=article)
+    reply_email_add(article=article, cc=cc)
     return article
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("preferences/", preferences.my_queues, name="preferences"),
     path("attachments/<int:pk>/", zoom.attachment_download, name="attachment"),
     path("<key:number>/", zoom.ticket_detail, name="detail"),
+    path("<key:number>/articles/<int:pk>/html/", zoom.article_html, name="article_html"),
     path("<key:number>/reply/", actions.ticket_reply, name="reply"),
     path("<key:number>/note/", actions.ticket_note, name="note"),
     path("<key:number>/state/", actions.ticket_state, name="set-state"),

@@ -37,8 +37,9 @@ def ticket(queue):
     return factories.TicketFactory(queue=queue, state="open", title="Printer jammed")
 
 
-def _reply(client, ticket, body="We are on it."):
-    return client.post(reverse("tickets:reply", args=[ticket.number]), {"body": body}, headers=HX)
+def _reply(client, ticket, body="We are on it.", cc=""):
+    url = reverse("tickets:reply", args=[ticket.number])
+    return client.post(url, {"body": body, "cc": cc}, headers=HX)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -84,13 +85,34 @@ def test_an_unknown_kind_is_refused_when_written(ticket):
         outbox_add(kind="nonsense", key="x", recipients=["a@example.com"])
 
 
-def test_each_row_has_its_own_message_id_fixed_when_written(agent_client, ticket):
+def test_each_row_has_its_message_id_fixed_when_written(agent_client, ticket):
     committed(_reply, agent_client, ticket)
     row = OutboxMessage.objects.get()
     article = ticket.articles.get()
 
     assert row.message_id == article.message_id
     assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_a_fixed_message_id_is_shared_by_every_recipient_else_each_row_has_its_own(
+    agent_client, ticket
+):
+    committed(_reply, agent_client, ticket, cc="boss@example.com")
+    article = ticket.articles.get()
+    outbox_add(
+        kind="reminder",
+        key="ticket:1:pending:x",
+        recipients=["a@example.com", "b@example.com"],
+        params={"ticket": ticket.pk, "due": timezone.now().isoformat()},
+    )
+
+    replies = OutboxMessage.objects.filter(kind="ticket_reply")
+    assert sorted(replies.values_list("recipient", "message_id")) == sorted(
+        [("boss@example.com", article.message_id), (ticket.customer_user.email, article.message_id)]
+    )
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [article.message_id] * 2
+    reminders = OutboxMessage.objects.filter(kind="reminder").values_list("message_id", flat=True)
+    assert len(set(reminders)) == 2
 
 
 # --- no broker (`make run`): delivery right after commit ---------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.models import OutboxMessage
-from helpdesk.outbox import MAX_ATTEMPTS, outbox_sweep
+from helpdesk.outbox import LOOP_HEADER, MAX_ATTEMPTS, mail_domain, outbox_sweep
 from tests import factories
 from tests.outbox.helpers import committed, later
 from tickets.services import ticket_reply
@@ -116,3 +116,30 @@ def test_smtp_unreachable_costs_an_attempt_not_the_email(settings, ticket, agent
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("pending", 1)
     assert "refused" in row.last_error.lower()
+
+
+def test_a_reply_with_cc_arrives_once_per_recipient_as_one_threaded_message(
+    smtp_server, ticket, agent
+):
+    ticket.queue.email_address = "support@helpdesk.example.com"
+    ticket.queue.save()
+    factories.ArticleFactory(ticket=ticket, message_id="<first@customer.example.com>")
+    customer = ticket.customer_user.email
+
+    committed(ticket_reply, ticket=ticket, by=agent, body="We are on it.", cc=["Boss@Example.com"])
+
+    article = ticket.articles.latest("id")
+    assert sorted(smtp_server.received()) == sorted(
+        [(customer, article.message_id), ("boss@example.com", article.message_id)]
+    )
+    assert sorted(rcpts for rcpts, _ in smtp_server.messages) == sorted(
+        [(customer,), ("boss@example.com",)]
+    )
+    for _, message in smtp_server.messages:
+        assert message["From"] == "support@helpdesk.example.com"
+        assert message["To"] == customer
+        assert message["Cc"] == "boss@example.com"
+        assert message["In-Reply-To"] == "<first@customer.example.com>"
+        assert message["References"] == "<first@customer.example.com>"
+        assert message[LOOP_HEADER] == mail_domain()
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}

@@ -189,6 +189,10 @@ MATRIX = {
         "405      405      405      405      405      405      405      405",
         "login    login    login    login    login    login    login    login",
     ),
+    "mailgate:raw": (
+        "alogin   alogin   alogin   alogin   alogin   403      403      200",
+        "alogin   alogin   alogin   alogin   alogin   403      403      200",
+    ),
     "portal:attachment": (
         "plogin   200      404      200      404      toagent  toagent  toagent",
         "plogin   200      404      200      404      toagent  toagent  toagent",
@@ -236,6 +240,10 @@ MATRIX = {
     "tickets:add-time": (
         "login    toportal toportal toportal toportal 405      405      405",
         "login    toportal toportal toportal toportal 400      404      400",
+    ),
+    "tickets:article_html": (
+        "login    toportal toportal toportal toportal 200      404      200",
+        "login    toportal toportal toportal toportal 200      404      200",
     ),
     "tickets:attachment": (
         "login    toportal toportal toportal toportal 200      404      200",

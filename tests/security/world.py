@@ -36,6 +36,8 @@ class World:
     admin: object
     ticket: object
     attachment: object
+    email_article: object
+    inbound: object
     contract: object
     group: object
     location: object
@@ -63,6 +65,15 @@ def build_world() -> World:
         ticket=ticket, is_public=True, sender_type="customer", channel="portal"
     )
     attachment = factories.AttachmentFactory(article=article)
+    email_article = factories.ArticleFactory(
+        ticket=ticket,
+        is_public=True,
+        sender_type="customer",
+        channel="email",
+        body_html="<p>Hello</p>",
+        email_from=portal.email,
+    )
+    inbound = factories.InboundMessageFactory(article=email_article, ticket=ticket)
     contract = factories.ContractFactory(customer=customer, customer_contact=contact)
     group = factories.NotificationGroupFactory(customer=customer)
     location = factories.LocationFactory(customer=customer)
@@ -80,6 +91,8 @@ def build_world() -> World:
         admin=admin,
         ticket=ticket,
         attachment=attachment,
+        email_article=email_article,
+        inbound=inbound,
         contract=contract,
         group=group,
         location=location,
@@ -139,6 +152,8 @@ def url_kwargs(world: World, name: str, pattern: URLPattern) -> dict:
         "customers:area-active": world.area.pk,
         "tickets:attachment": world.attachment.pk,
         "portal:attachment": world.attachment.pk,
+        "tickets:article_html": world.email_article.pk,
+        "mailgate:raw": world.inbound.pk,
     }
     values = {
         "customer_id": world.customer.customer_id,

@@ -109,7 +109,7 @@ def test_phone_ticket_is_created_with_every_field(agent_client, agent, cuser, qu
 
 
 def test_email_ticket_sends_its_first_article_to_the_customer_user(
-    agent_client, cuser, queue, django_capture_on_commit_callbacks
+    agent_client, cuser, queue, settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = agent_client.post(reverse("tickets:new-email"), payload(cuser, queue))
@@ -123,6 +123,11 @@ def test_email_ticket_sends_its_first_article_to_the_customer_user(
     assert len(sent) == 1
     assert sent[0].subject == f"[Ticket#{ticket.number}] Laptop does not boot"
     assert sent[0].extra_headers["Message-ID"] == article.message_id
+    assert (article.email_from, article.email_to, article.email_cc) == (
+        settings.DEFAULT_FROM_EMAIL.lower(),
+        cuser.email.lower(),
+        "",
+    )
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from helpdesk.responses import after_write
 from helpdesk.services import submit_once
 
 from .. import services
-from ..forms import ArticleForm, LockForm, NoteForm, StateForm, TicketUpdateForm, TimeForm
+from ..forms import LockForm, NoteForm, ReplyForm, StateForm, TicketUpdateForm, TimeForm
 from ..models import Article
 from ..selectors import get_ticket_for_agent
 from .zoom import zoom_context
@@ -79,7 +79,8 @@ def _act(request, ticket, form, name: str, action: str, work) -> HttpResponse:
 @require_POST
 def ticket_reply(request, number):
     ticket = get_ticket_for_agent(request.user, number)
-    form = ArticleForm(request.POST, request.FILES)
+    to = ticket.customer_user.email if ticket.customer_user else ""
+    form = ReplyForm(request.POST, request.FILES, to=to)
     if not form.is_valid():
         return _form_response(request, ticket, "reply", form)
 
@@ -88,9 +89,11 @@ def ticket_reply(request, number):
             ticket=ticket,
             by=request.user,
             body=form.cleaned_data["body"],
+            cc=form.cleaned_data["cc"],
             attachments=form.cleaned_data["attachments"],
         )
-        return f"Reply sent to {ticket.customer_user.email}."
+        cc = form.cleaned_data["cc"]
+        return f"Reply sent to {', '.join([ticket.customer_user.email, *cc])}."
 
     return _act(request, ticket, form, "reply", "tickets:reply", reply)
 
