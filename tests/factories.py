@@ -10,6 +10,7 @@ from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from dashboards.models import DashboardPreference
 from helpdesk.models import OutboxMessage
+from mailgate.models import MailAccount
 from tickets.models import (
     AgentPreferences,
     Article,
@@ -336,3 +337,15 @@ class OutboxMessageFactory(DjangoModelFactory):
     key = factory.Sequence(lambda n: f"ticket:{n}:pending:2026-01-01T00:00:00+00:00")
     recipient = factory.Sequence(lambda n: f"agent{n}@example.com")
     message_id = factory.Sequence(lambda n: f"<{n}@example.com>")
+
+
+class MailAccountFactory(DjangoModelFactory):
+    class Meta:
+        model = MailAccount
+
+    name = factory.Sequence(lambda n: f"mailbox{n}")
+    host = "127.0.0.1"
+    port = 143
+    security = MailAccount.Security.NONE
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = "secret"

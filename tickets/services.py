@@ -147,13 +147,17 @@ def ticket_create(
     attachments: Iterable[UploadedFile] = (),
     owner=None,
     now: datetime | None = None,
+    article_fields: dict | None = None,
+    notify: bool = True,
     **fields,
 ) -> Ticket:
     """Create a ticket with its first article.
 
     1. a number from the daily counter; 2. defaults (queue, state `new`, priority from
     impact × urgency or medium); 3. escalation due times; 4. the first article with its
-    attachments; 5. a `created` event.
+    attachments (`article_fields`: more of its fields, e.g. an email's addresses); 5. a
+    `created` event; 6. unless `notify` is off (automatic mail), the notification groups'
+    email.
     """
     now = now or timezone.now()
     if customer_user is not None and customer is None:
@@ -191,6 +195,7 @@ def ticket_create(
         author=by if by is not None and by.is_authenticated else None,
         subject=fit_to_field(Article, "subject", title),
         body=body,
+        **(article_fields or {}),
     )
     _save_attachments(article, attachments)
     if sender_type == Article.SenderType.AGENT and article_is_public:
@@ -198,9 +203,10 @@ def ticket_create(
         escalation_recompute(ticket, now)
         ticket.save(update_fields=["first_response_at", *ESCALATION_FIELDS])
     _event(ticket, by, "created", to_value=ticket.state.name)
-    ticket_event_emails_add(
-        ticket=ticket, event=NotificationEvent.TICKET_CREATED, key=f"ticket:{ticket.pk}"
-    )
+    if notify:
+        ticket_event_emails_add(
+            ticket=ticket, event=NotificationEvent.TICKET_CREATED, key=f"ticket:{ticket.pk}"
+        )
     return ticket
 
 
@@ -219,8 +225,10 @@ def article_add(
     subject: str = "",
     attachments: Iterable[UploadedFile] = (),
     now: datetime | None = None,
+    article_fields: dict | None = None,
 ) -> Article:
-    """Add an article; a public agent article is the first response, a customer one is contact."""
+    """Add an article; a public agent article is the first response, a customer one is contact.
+    `article_fields`: more of the article's fields (an email's addresses, its HTML)."""
     now = now or timezone.now()
     if not body or not body.strip():
         raise TicketError("The message cannot be empty.")
@@ -237,6 +245,7 @@ def article_add(
         author=by if by is not None and by.is_authenticated else None,
         subject=fit_to_field(Article, "subject", subject or f"Re: {ticket.title}"),
         body=body,
+        **(article_fields or {}),
     )
     _save_attachments(article, attachments)
     changed = []

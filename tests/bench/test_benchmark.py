@@ -19,8 +19,9 @@ from devtools.benchmark import (
     measure_all,
     percentile,
 )
+from mailgate.models import InboundMessage
 from tests import factories
-from tickets.models import Ticket
+from tickets.models import Queue, Ticket
 
 SMALL = ["--tickets", "2000", "--customers", "50", "--customer-users", "200"]
 ROW_FIELDS = {
@@ -81,9 +82,21 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
 
     out = io.StringIO()
     call_command(
-        "benchmark", *SMALL, "--runs", "2", "--warmup", "1", "--json", str(first), stdout=out
+        "benchmark",
+        *SMALL,
+        "--runs",
+        "2",
+        "--warmup",
+        "1",
+        "--ingest",
+        "60",
+        "--json",
+        str(first),
+        stdout=out,
     )
-    call_command("benchmark", *SMALL, "--runs", "1", "--warmup", "0", "--json", str(second))
+    call_command(
+        "benchmark", *SMALL, "--runs", "1", "--warmup", "0", "--ingest", "0", "--json", str(second)
+    )
 
     data, again = json.loads(first.read_text()), json.loads(second.read_text())
     assert sorted(r["name"] for r in data["rows"]) == _expected_names()
@@ -118,6 +131,17 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert f"Across the rounds it took {low:.2f}–{high:.2f} ms." in out.getvalue()
     # The second run finds the data set by its marker and loads nothing.
     assert again["load"] == {**data["load"], "reused": True}
+    # The ingestion case: every message taken, nothing left behind, skipped with --ingest 0.
+    ingestion = data["ingestion"]
+    assert ingestion["messages"] == 60
+    assert sum(ingestion["outcomes"].values()) == 60
+    assert set(ingestion["outcomes"]) <= {"new_ticket", "follow_up"}
+    assert ingestion["outcomes"].get("follow_up", 0) == ingestion["kinds"]["follow_up"]
+    assert ingestion["per_second"] > 0
+    assert "Ingestion: 60 messages in" in out.getvalue()
+    assert "ingestion" not in again
+    assert not InboundMessage.objects.exists()
+    assert not Queue.objects.filter(name="Benchmark mail").exists()
     assert Ticket.objects.count() == 2000
     assert again["dataset"]["large_customer_tickets"] == data["dataset"]["large_customer_tickets"]
     assert [r["name"] for r in again["rows"]] == [r["name"] for r in data["rows"]]

@@ -1,7 +1,8 @@
 """`manage.py benchmark [--customers N] [--customer-users N] [--tickets N] [--seed N]
-[--runs N] [--warmup N] [--only TEXT] [--json PATH] [--reset]`: load (or reuse) a skewed data
-set and time every dashboard page and fragment, the search dialogs, ticket search, the zoom and
-the portal lists against the speed budgets. See `devtools/benchmark.py`."""
+[--runs N] [--warmup N] [--only TEXT] [--ingest N] [--json PATH] [--reset]`: load (or reuse) a
+skewed data set and time every dashboard page and fragment, the search dialogs, ticket search,
+the zoom and the portal lists against the speed budgets, then push N email messages through the
+intake (messages per second). See `devtools/benchmark.py` and `devtools/ingest_bench.py`."""
 
 import json
 import os
@@ -14,6 +15,7 @@ from tqdm import tqdm
 
 from customers.models import Customer, CustomerUser
 from devtools import benchmark as bench
+from devtools import ingest_bench
 from devtools.demo import demo_reset
 from tickets.models import Ticket
 
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             help="Measure only the cases whose name contains this text (repeatable).",
         )
         parser.add_argument("--json", dest="json_path", help="Write the results to this file.")
+        parser.add_argument(
+            "--ingest",
+            type=int,
+            default=2000,
+            help="Messages through the email intake (0: skip the ingestion case).",
+        )
         parser.add_argument(
             "--workers",
             type=int,
@@ -81,9 +89,15 @@ class Command(BaseCommand):
         ):
             rows = self._measure(zoom, dataset, options)
         data = bench.report(rows, load, dataset)
+        ingestion = None
+        if options["ingest"] > 0:
+            ingestion = ingest_bench.measure(options["ingest"], seed=options["seed"])
+            data["ingestion"] = ingestion.as_dict()
         self.stdout.write("")
         self.stdout.write(bench.table(rows, load))
         self.stdout.write("")
+        if ingestion is not None:
+            self.stdout.write(ingestion.line())
         if speed := bench.machine_speed(rows):
             self.stdout.write(speed)
         if options["json_path"]:
@@ -92,6 +106,8 @@ class Command(BaseCommand):
         failed = [r.name for r in rows if r.passed is False]
         if load.get("passed") is False:
             failed.append("data set load")
+        if ingestion is not None and not ingestion.passed:
+            failed.append("ingestion")
         if failed:
             self.stdout.write(self.style.WARNING(f"{len(failed)} over budget: {', '.join(failed)}"))
         else:
