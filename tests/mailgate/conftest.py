@@ -249,6 +249,7 @@ def email_bytes(
     to: str = "support@example.com",
     body: str = "It is burning.\n",
     message_id: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     """A plain RFC 5322 message as a mail client would send it."""
     message = EmailMessage()
@@ -257,5 +258,7 @@ def email_bytes(
     message["Subject"] = subject
     message["Date"] = "Thu, 03 Dec 2026 10:00:00 +0000"
     message["Message-ID"] = message_id or make_msgid(domain="example.org")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message.as_bytes()
