@@ -2,19 +2,24 @@
 on the server only after they were taken."""
 
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
-from mailgate.fetch import account_fetch
+from mailgate.fetch import LOCK_NAMESPACE, account_fetch
 from mailgate.models import InboundMessage, MailAccount
 from mailgate.tasks import fetch_mail
 from tests import factories
 from tests.mailgate.conftest import email_bytes, free_port
+from tests.processes import database_url
 from tickets.models import Article
 
 pytestmark = [pytest.mark.imap, pytest.mark.django_db]
@@ -264,3 +269,85 @@ def test_a_message_the_database_refuses_stays_unseen_and_is_taken_next_time(mail
     assert account_fetch(account) == Counter(taken=1)
     assert list(InboundMessage.objects.values_list("subject", flat=True)) == ["Kept for later"]
     assert ["\\Seen" in flags for flags in mailbox.flags()] == [True]
+
+
+# --- two fetchers at once (PostgreSQL: real processes, each its own connection) ---------------
+
+
+def _fetchers(tmp_path, *argument_lists) -> list[subprocess.CompletedProcess]:
+    """`manage.py fetch_mail` once per argument list, all started at the same moment."""
+    connection.close()  # the processes' connections are the only ones while they run
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("CELERY_BROKER_URL", "EMAIL_URL"):
+        env.pop(name, None)  # nothing of this test may reach a broker or a mail server
+    processes = [
+        subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py, fixed arguments)
+            [sys.executable, "manage.py", "fetch_mail", *arguments],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for arguments in argument_lists
+    ]
+    return [
+        subprocess.CompletedProcess(p.args, p.wait(timeout=240), *p.communicate(timeout=240))
+        for p in processes
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_fetchers_of_one_account_take_each_message_once(mailbox, tmp_path):
+    mailbox.account(name="support")
+    for number in range(20):
+        mailbox.append(email_bytes(subject=f"Message {number}"))
+
+    done = _fetchers(tmp_path, [], [])
+
+    assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
+    assert (InboundMessage.objects.count(), Article.objects.count()) == (20, 20)
+    assert all("\\Seen" in flags for flags in mailbox.flags())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_accounts_on_one_mailbox_racing_take_each_message_once(mailbox, tmp_path):
+    # Two accounts are two locks: both processes really read the same messages at once, and
+    # only the unique Message-ID keeps it exactly-once.
+    mailbox.account(name="first")
+    mailbox.account(name="second")
+    for number in range(20):
+        mailbox.append(email_bytes(subject=f"Message {number}"))
+
+    done = _fetchers(tmp_path, ["--account", "first"], ["--account", "second"])
+
+    assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
+    assert (InboundMessage.objects.count(), Article.objects.count()) == (20, 20)
+    assert all("\\Seen" in flags for flags in mailbox.flags())
+
+
+@pytest.mark.postgres
+def test_an_account_another_fetcher_is_reading_is_skipped(mailbox):
+    account = mailbox.account(name="support")
+    mailbox.append(email_bytes())
+    other = connections.create_connection("default")  # another fetcher's session
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, account.pk])
+
+        output = _fetch()
+    finally:
+        other.close()  # a closed session holds no lock
+
+    assert output == "support: skipped, another fetch is reading it\n"
+    assert InboundMessage.objects.count() == 0
+    assert ["\\Seen" in flags for flags in mailbox.flags()] == [False]
+    assert _fetch() == "support: 1 taken, 0 failed\n"
