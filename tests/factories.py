@@ -10,7 +10,7 @@ from contracts.models import SLA, Contract, ContractNotification, Service
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from dashboards.models import DashboardPreference
 from helpdesk.models import OutboxMessage
-from mailgate.models import MailAccount
+from mailgate.models import InboundMessage, MailAccount
 from tickets.models import (
     AgentPreferences,
     Article,
@@ -349,3 +349,16 @@ class MailAccountFactory(DjangoModelFactory):
     security = MailAccount.Security.NONE
     username = factory.Sequence(lambda n: f"user{n}")
     password = "secret"
+
+
+class InboundMessageFactory(DjangoModelFactory):
+    """A message as intake records it (for the admin pages that list them)."""
+
+    class Meta:
+        model = InboundMessage
+
+    message_id = factory.Sequence(lambda n: f"<inbound-{n}@example.com>")
+    received_at = factory.LazyFunction(timezone.now)
+    sender = factory.Sequence(lambda n: f"sender{n}@example.com")
+    subject = factory.Sequence(lambda n: f"Message {n}")
+    outcome = InboundMessage.Outcome.NEW_TICKET

@@ -222,7 +222,8 @@ class Mailbox:
         fields.setdefault("host", "127.0.0.1")
         fields.setdefault("port", self.dovecot.port)
         fields.setdefault("security", "none")
-        return factories.MailAccountFactory(username=self.username, password=PASSWORD, **fields)
+        fields.setdefault("password", PASSWORD)
+        return factories.MailAccountFactory(username=self.username, **fields)
 
 
 def imap_append(mailbox: Mailbox, raw: bytes) -> None:
