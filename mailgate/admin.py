@@ -66,11 +66,23 @@ class MailAccountAdmin(admin.ModelAdmin):
         ("Import", {"fields": ["delete_after_import", "last_fetch_at", "last_error"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A read-only page would print the stored password as text.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     @admin.display(description="last error")
     def short_error(self, obj):
         return truncatechars(obj.last_error, 80)
 
-    @admin.action(description="Test connection (log in and open the folder)")
+    @admin.action(
+        description="Test connection (log in and open the folder)", permissions=["change"]
+    )
     def test_connection(self, request, queryset):
         for account in queryset:
             error = account_check(account)
@@ -83,7 +95,7 @@ class MailAccountAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
-    @admin.action(description="Fetch now")
+    @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request, queryset):
         for account in queryset:
             counts = account_fetch(account)

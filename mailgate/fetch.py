@@ -138,7 +138,8 @@ def _messages_take(mailbox, account: MailAccount, counts: Counter) -> str:
     """Ingest up to `BATCH` unseen messages; the first ingest failure's text, or ''."""
     first_failure = ""
     deleted = False
-    for uid in mailbox.uids("UNSEEN UNDELETED")[:BATCH]:
+    # No CHARSET: some servers refuse one, and these criteria are plain ASCII.
+    for uid in mailbox.uids("UNSEEN UNDELETED", charset=None)[:BATCH]:
         raw = _raw_fetch(mailbox, uid)
         if raw is None:
             continue  # gone meanwhile (another client expunged it)

@@ -185,3 +185,19 @@ def test_staff_with_view_permission_see_no_raw_link_and_cannot_download(client):
     assert b"Not for everyone" in page.content
     assert b"/raw/" not in page.content + change.content
     assert raw.status_code == 403
+
+
+def test_staff_who_may_only_view_accounts_see_no_password_and_no_actions(client):
+    account = factories.MailAccountFactory(password="s3cr3t-stored")
+    staff = factories.AgentFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="view_mailaccount"))
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:mailgate_mailaccount_change", args=[account.pk]))
+    changelist = client.get(reverse(CHANGELIST))
+    response = _action(client, "test_connection", account)
+
+    assert page.status_code == changelist.status_code == 200
+    assert b"s3cr3t-stored" not in page.content
+    assert b"test_connection" not in changelist.content
+    assert (response.status_code, _messages(response)) == (200, [])  # the action did not run
