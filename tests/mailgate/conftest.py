@@ -5,6 +5,7 @@ each other's messages. The users are all in the passwd-file from the start: Dove
 changed passwd-file by its modification time, which misses two changes within one second.
 """
 
+import grp
 import imaplib
 import itertools
 import os
@@ -86,9 +87,14 @@ def _config(root: Path, port: int, ssl_port: int | None, cert: Path | None) -> s
         mail = pwd.getpwnam("nobody")
         for folder in ("mail", "home"):
             os.chown(root / folder, mail.pw_uid, mail.pw_gid)
+        anvil = login_chroot = ""
     else:
         login_user = internal_user = me.pw_name
         mail = me
+        # Without root Dovecot can neither chroot nor hand its sockets to the dovecot group.
+        group = grp.getgrgid(os.getgid()).gr_name
+        anvil = f"default_internal_group = {group}\nservice anvil {{\n  chroot =\n}}\n"
+        login_chroot = "  chroot =\n"
     ssl = f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{root / 'key.pem'}" if cert else "ssl = no"
     return f"""
 base_dir = {root}/run
@@ -114,7 +120,7 @@ userdb {{
   args = uid={mail.pw_uid} gid={mail.pw_gid} home={root}/home/%u
 }}
 service imap-login {{
-  inet_listener imap {{
+{login_chroot}  inet_listener imap {{
     address = 127.0.0.1
     port = {port}
   }}
@@ -123,7 +129,7 @@ service imap-login {{
     port = {ssl_port or 0}
   }}
 }}
-"""
+{anvil}"""
 
 
 def _exists(user: str) -> bool:
