@@ -351,3 +351,37 @@ def test_an_account_another_fetcher_is_reading_is_skipped(mailbox):
     assert InboundMessage.objects.count() == 0
     assert ["\\Seen" in flags for flags in mailbox.flags()] == [False]
     assert _fetch() == "support: 1 taken, 0 failed\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("japanese_iso2022jp.eml", "プリンターが印刷できません"),
+        ("japanese_shift_jis.eml", "ログインできません"),
+        ("raw_utf8_headers.eml", "Überweisung fehlgeschlagen – bitte prüfen"),
+    ],
+)
+def test_the_message_is_taken_byte_for_byte_as_the_server_holds_it(mailbox, name, title):
+    raw = (settings.BASE_DIR / "tests" / "mail" / name).read_bytes()
+    mailbox.account()
+    mailbox.append(raw)
+
+    _fetch()
+
+    message = InboundMessage.objects.get()
+    assert message.ticket.title == title
+    with message.raw.open("rb") as kept:
+        assert kept.read() == raw
+
+
+def test_a_message_without_message_id_fetched_twice_is_taken_once(mailbox):
+    # Its identity is a digest of the raw bytes: they must not change between fetches.
+    raw = (settings.BASE_DIR / "tests" / "mail" / "no_message_id.eml").read_bytes()
+    mailbox.account()
+    mailbox.append(raw)
+    _fetch()
+    mailbox.append(raw)
+
+    _fetch()
+
+    assert InboundMessage.objects.get().message_id.startswith("sha256:")
