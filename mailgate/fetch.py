@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from zlib import crc32
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
@@ -25,7 +26,9 @@ from .services import message_ingest
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 30  # seconds, for the connection and every command after it
+# Seconds for the connection and every command after it: a hung server costs one account
+# this long, never the run. A setting so that tests need not wait half a minute.
+TIMEOUT = 30
 # At most this many messages per account and run: one huge mailbox cannot hold up the other
 # accounts, and beat's next run (a minute later) goes on where this one stopped.
 BATCH = 200
@@ -39,18 +42,19 @@ class FetchError(Exception):
 
 def mailbox_open(account: MailAccount):
     """A logged-in `imap_tools` mailbox with the account's folder selected."""
+    timeout = getattr(settings, "HELPDESK_IMAP_TIMEOUT", TIMEOUT)
     try:
         # Verified TLS: imaplib's own default context checks no certificate at all.
         if account.security == MailAccount.Security.SSL:
             context = ssl.create_default_context()
-            mailbox = MailBox(account.host, account.port, timeout=TIMEOUT, ssl_context=context)
+            mailbox = MailBox(account.host, account.port, timeout=timeout, ssl_context=context)
         elif account.security == MailAccount.Security.STARTTLS:
             context = ssl.create_default_context()
             mailbox = MailBoxStartTls(
-                account.host, account.port, timeout=TIMEOUT, ssl_context=context
+                account.host, account.port, timeout=timeout, ssl_context=context
             )
         else:
-            mailbox = MailBoxUnencrypted(account.host, account.port, timeout=TIMEOUT)
+            mailbox = MailBoxUnencrypted(account.host, account.port, timeout=timeout)
     except (OSError, imaplib.IMAP4.error, ImapToolsError, ValueError) as exc:
         raise FetchError(f"Cannot connect to {account.host}:{account.port}: {exc}") from exc
     try:
@@ -84,7 +88,8 @@ def account_check(account: MailAccount) -> str:
 
 def account_fetch(account: MailAccount) -> Counter:
     """Take the account's unseen messages; returns how many were `taken`, how many `failed`
-    (left on the server for the next run) and `error` 1 when the account could not be read.
+    (left on the server for the next run), `error` 1 when the account could not be read and
+    `busy` 1 when another fetcher is reading it (then nothing else happened).
     Records `last_fetch_at` and `last_error` on the account; never raises for the server."""
     counts = Counter()
     error = ""

@@ -3,6 +3,7 @@ on the server only after they were taken."""
 
 import io
 import os
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -131,6 +132,23 @@ def test_a_closed_port_is_recorded_as_the_error():
     assert counts == Counter(error=1)
     assert account.last_error.startswith(f"Cannot connect to 127.0.0.1:{account.port}:")
     assert "refused" in account.last_error.lower()
+
+
+def test_a_server_that_never_answers_costs_its_timeout_and_not_the_run(mailbox, settings):
+    settings.HELPDESK_IMAP_TIMEOUT = 1
+    with socket.socket() as silent:  # accepts connections (the kernel does), never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        hung = factories.MailAccountFactory(name="hung", port=silent.getsockname()[1])
+        mailbox.account(name="working")
+        mailbox.append(email_bytes())
+
+        with pytest.raises(CommandError, match="1 of 2 mail account"):
+            call_command("fetch_mail", stdout=io.StringIO(), stderr=io.StringIO())
+
+    hung.refresh_from_db()
+    assert hung.last_error == f"Cannot connect to 127.0.0.1:{hung.port}: timed out"
+    assert InboundMessage.objects.count() == 1
 
 
 def test_a_missing_folder_is_recorded_as_the_error(mailbox):
