@@ -22,7 +22,7 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
 from .models import MailAccount
-from .services import message_ingest
+from .services import UnreadableMessage, message_ingest
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +87,11 @@ def account_check(account: MailAccount) -> str:
 
 
 def account_fetch(account: MailAccount) -> Counter:
-    """Take the account's unseen messages; returns how many were `taken`, how many `failed`
-    (left on the server for the next run), `error` 1 when the account could not be read and
-    `busy` 1 when another fetcher is reading it (then nothing else happened).
-    Records `last_fetch_at` and `last_error` on the account; never raises for the server."""
+    """Take the account's unseen messages. Returns how many were `taken`, `failed` (left on
+    the server for the next run) or `unreadable` (left seen and flagged); `error` 1 when the
+    account could not be read, `busy` 1 when another fetcher is reading it (nothing else was
+    done). Records `last_fetch_at` and `last_error` on the account; never raises for the
+    server."""
     counts = Counter()
     error = ""
     with _account_lock(account) as locked:
@@ -104,16 +105,12 @@ def account_fetch(account: MailAccount) -> Counter:
             counts["error"] = 1
         else:
             try:
-                first_failure = _messages_take(mailbox, account, counts)
+                first = _messages_take(mailbox, account, counts)
             except (OSError, imaplib.IMAP4.error, ImapToolsError) as exc:
                 error = f"Connection to {account.host}:{account.port} lost: {exc}"
                 counts["error"] = 1
             else:
-                if counts["failed"]:
-                    error = (
-                        f"{counts['failed']} message(s) left on the server for the next fetch: "
-                        f"{first_failure}"
-                    )
+                error = _problems(counts, first)
             finally:
                 _logout(mailbox)
     if error:
@@ -139,10 +136,9 @@ def accounts_fetch(name: str | None = None) -> dict[MailAccount, Counter]:
     return {account: account_fetch(account) for account in accounts}
 
 
-def _messages_take(mailbox, account: MailAccount, counts: Counter) -> str:
-    """Ingest up to `BATCH` unseen messages; the first ingest failure's text, or ''."""
-    first_failure = ""
-    deleted = False
+def _messages_take(mailbox, account: MailAccount, counts: Counter) -> dict[str, str]:
+    """Ingest up to `BATCH` unseen messages; the first text of each kind of problem."""
+    first: dict[str, str] = {}
     # No CHARSET: some servers refuse one, and these criteria are plain ASCII.
     for uid in mailbox.uids("UNSEEN UNDELETED", charset=None)[:BATCH]:
         raw = _raw_fetch(mailbox, uid)
@@ -150,22 +146,45 @@ def _messages_take(mailbox, account: MailAccount, counts: Counter) -> str:
             continue  # gone meanwhile (another client expunged it)
         try:
             message_ingest(raw, account=account)
-        except Exception as exc:  # any failure leaves the message for next time
+        except UnreadableMessage as exc:
+            # Never readable, so not retried every minute: seen and flagged for a person to
+            # look at in a mail client, and never deleted.
+            logger.warning("Mail account %s: message UID %s unreadable: %s", account.name, uid, exc)
+            counts["unreadable"] += 1
+            first.setdefault("unreadable", str(exc))
+            _store(mailbox, uid, r"(\Seen \Flagged)")
+            continue
+        except Exception as exc:  # any other failure leaves the message for next time
             logger.exception("Mail account %s: message UID %s not taken", account.name, uid)
             counts["failed"] += 1
-            first_failure = first_failure or f"{type(exc).__name__}: {exc}"
+            first.setdefault("failed", f"{type(exc).__name__}: {exc}")
             if isinstance(exc, DatabaseError):
                 _connection_reset()
             continue
         counts["taken"] += 1
         if account.delete_after_import:
             _store(mailbox, uid, r"(\Seen \Deleted)")
-            deleted = True
         else:
             _store(mailbox, uid, r"(\Seen)")
-    if deleted:
+    if account.delete_after_import:
+        # Also removes what an earlier run flagged but lost the connection before expunging.
         mailbox.client.expunge()
-    return first_failure
+    return first
+
+
+def _problems(counts: Counter, first: dict[str, str]) -> str:
+    texts = []
+    if counts["failed"]:
+        texts.append(
+            f"{counts['failed']} message(s) left on the server for the next fetch: "
+            f"{first['failed']}"
+        )
+    if counts["unreadable"]:
+        texts.append(
+            f"{counts['unreadable']} unreadable message(s) left seen and flagged: "
+            f"{first['unreadable']}"
+        )
+    return "; ".join(texts)
 
 
 def _raw_fetch(mailbox, uid: str) -> bytes | None:

@@ -102,6 +102,23 @@ def test_delete_after_import_removes_the_message_from_the_server(mailbox):
     assert mailbox.count() == 0
 
 
+def test_an_unreadable_message_is_left_seen_and_flagged_and_never_deleted(mailbox):
+    account = mailbox.account(name="support", delete_after_import=True)
+    mailbox.append(b"this is not an email at all\r\n")
+    mailbox.append(email_bytes())
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 mail account"):
+        call_command("fetch_mail", stdout=out, stderr=err)
+
+    assert out.getvalue() == "support: 1 taken, 0 failed, 1 unreadable (left seen and flagged)\n"
+    assert InboundMessage.objects.count() == 1
+    assert [{"\\Seen", "\\Flagged"} <= flags for flags in mailbox.flags()] == [True]
+    account.refresh_from_db()
+    assert account.last_error.startswith("1 unreadable message(s) left seen and flagged: ")
+    assert _fetch() == "support: 0 taken, 0 failed\n"  # not retried
+
+
 def test_a_refused_login_is_recorded_and_the_other_accounts_are_still_fetched(mailbox, dovecot):
     broken = factories.MailAccountFactory(
         name="broken", port=dovecot.port, username=mailbox.username, password="wrong"

@@ -10,8 +10,8 @@ class Command(BaseCommand):
         "and turn them into tickets and articles, like the beat task `fetch-mail`. A message is "
         "marked seen (or deleted) only once taken. Exit status 1 when an account could not be "
         "read or a message could not be taken (the account's last error says why; the message "
-        "stays on the server for the next run), so cron reports it; the other accounts are "
-        "fetched all the same."
+        "stays on the server for the next run, or is left seen and flagged when it can never be "
+        "read), so cron reports it; the other accounts are fetched all the same."
     )
 
     def add_arguments(self, parser):
@@ -34,10 +34,11 @@ class Command(BaseCommand):
                 troubled += 1
                 self.stderr.write(f"{mail_account.name}: {mail_account.last_error}")
                 continue
-            self.stdout.write(
-                f"{mail_account.name}: {counts['taken']} taken, {counts['failed']} failed"
-            )
-            if counts["failed"]:
+            line = f"{mail_account.name}: {counts['taken']} taken, {counts['failed']} failed"
+            if counts["unreadable"]:
+                line += f", {counts['unreadable']} unreadable (left seen and flagged)"
+            self.stdout.write(line)
+            if counts["failed"] or counts["unreadable"]:
                 troubled += 1
                 self.stderr.write(f"{mail_account.name}: {mail_account.last_error}")
         if troubled:
