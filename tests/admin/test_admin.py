@@ -55,6 +55,8 @@ def loaded(db):
         factories.DashboardPreferenceFactory(user=agent, widget=f"widget-{customer.pk}")
     factories.TicketTypeFactory(name="Incident")
     factories.OutboxMessageFactory(status="failed", attempts=12, last_error="451 try later")
+    account = factories.MailAccountFactory(queue=queue, last_error="Login refused")
+    factories.InboundMessageFactory(account=account, ticket=ticket, outcome="follow_up")
     return agent
 
 

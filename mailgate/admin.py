@@ -1,0 +1,180 @@
+"""Admin for the email channel: the mailboxes we read, and every message that came in."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .fetch import account_check, account_fetch
+from .models import InboundMessage, MailAccount
+
+
+class MailAccountForm(forms.ModelForm):
+    # Never sent back to the browser; left blank on edit, the stored password stays.
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Leave blank to keep the stored password.",
+    )
+
+    class Meta:
+        model = MailAccount
+        fields = [
+            "name",
+            "is_active",
+            "queue",
+            "unknown_sender",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password",
+            "folder",
+            "delete_after_import",
+        ]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if password:
+            return password
+        if self.instance.pk:
+            return self.instance.password
+        raise forms.ValidationError("Enter the mailbox password.")
+
+
+@admin.register(MailAccount)
+class MailAccountAdmin(admin.ModelAdmin):
+    form = MailAccountForm
+    list_display = [
+        "name",
+        "host",
+        "security",
+        "queue",
+        "is_active",
+        "last_fetch_at",
+        "short_error",
+    ]
+    list_filter = ["is_active", "security"]
+    search_fields = ["name", "host", "username"]
+    list_select_related = ["queue"]
+    readonly_fields = ["last_fetch_at", "last_error"]
+    actions = ["test_connection", "fetch_now"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_active", "queue", "unknown_sender"]}),
+        ("Server", {"fields": ["host", "port", "security", "username", "password", "folder"]}),
+        ("Import", {"fields": ["delete_after_import", "last_fetch_at", "last_error"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A read-only page would print the stored password as text.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return truncatechars(obj.last_error, 80)
+
+    @admin.action(
+        description="Test connection (log in and open the folder)", permissions=["change"]
+    )
+    def test_connection(self, request, queryset):
+        for account in queryset:
+            error = account_check(account)
+            if error:
+                self.message_user(request, f"{account.name}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{account.name}: connected, logged in and opened {account.folder}.",
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description="Fetch now", permissions=["change"])
+    def fetch_now(self, request, queryset):
+        for account in queryset:
+            counts = account_fetch(account)
+            if counts["busy"]:
+                self.message_user(
+                    request, f"{account.name}: another fetch is reading it.", messages.WARNING
+                )
+            elif account.last_error:
+                self.message_user(request, f"{account.name}: {account.last_error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{account.name}: {counts['taken']} taken.", messages.SUCCESS
+                )
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """What came in and what became of it; only intake writes these rows."""
+
+    list_display = [
+        "received_at",
+        "outcome",
+        "sender",
+        "subject",
+        "ticket_link",
+        "account",
+        "raw_link",
+    ]
+    list_filter = ["outcome", "account"]
+    search_fields = ["sender", "subject", "message_id"]
+    list_select_related = ["ticket", "account"]
+    show_full_result_count = False
+    date_hierarchy = "received_at"
+    fields = [
+        "received_at",
+        "outcome",
+        "detail",
+        "sender",
+        "subject",
+        "message_id",
+        "account",
+        "ticket_link",
+        "article",
+        "raw_link",
+    ]
+    readonly_fields = fields
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        # The raw message may hold what the ticket does not show: superusers only.
+        if request.user.is_superuser:
+            return columns
+        return [column for column in columns if column != "raw_link"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [field for field in fields if field != "raw_link"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="ticket", ordering="ticket__number")
+    def ticket_link(self, obj):
+        if obj.ticket is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("tickets:detail", args=[obj.ticket.number]), obj.ticket
+        )
+
+    @admin.display(description="raw message")
+    def raw_link(self, obj):
+        if not obj.raw:
+            return "-"
+        return format_html('<a href="{}">Raw message</a>', reverse("mailgate:raw", args=[obj.pk]))
