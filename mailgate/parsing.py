@@ -217,7 +217,8 @@ def message_id_of(message: Message, raw: bytes) -> str:
     ids = MESSAGE_ID.findall(_header(message, "Message-ID"))
     if ids and len(ids[0]) <= MESSAGE_ID_MAX:
         return ids[0]
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    # Line endings normalised: an MTA pipe hands over LF, IMAP returns CRLF, same message.
+    return "sha256:" + hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def parse(raw: bytes) -> Mail:

@@ -431,6 +431,9 @@ def test_a_message_without_message_id_is_taken_once_by_its_content(support):
     assert ingest(raw).pk == first.pk
     other = ingest(raw_mail(message_id="", body="something else"))
     assert other.pk != first.pk
+    # the same message piped with LF line endings after it was fetched with CRLF
+    assert ingest(raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")).pk == first.pk
+    assert ingest(raw.replace(b"\r\n", b"\n")).pk == first.pk
 
 
 def test_the_raw_message_is_kept(support):
