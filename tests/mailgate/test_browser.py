@@ -81,9 +81,16 @@ def test_customer_email_agent_reply_customer_answer_in_one_thread(
 
     page.reload()
     page.wait_for_selector("text=That fixed it, thank you!")
-    bodies = page.locator("article.article .article-body").all_inner_texts()
-    assert len(bodies) == 3
-    assert "the scanner on floor 2 jams" in bodies[0]
-    assert "please open the rear flap" in bodies[1]
-    assert "That fixed it, thank you!" in bodies[2]
+    articles = page.locator("article.article")
+    assert articles.count() == 3
+    assert "the scanner on floor 2 jams" in articles.nth(0).inner_text()
+    assert "please open the rear flap" in articles.nth(1).inner_text()
+    answer_article = articles.nth(2)
+    assert "That fixed it, thank you!" in answer_article.inner_text()
+    # The quoted tail of the customer's answer waits behind its toggle.
+    quoted = answer_article.locator("[data-quoted]")
+    assert not quoted.locator(".quoted-body").is_visible()
+    quoted.locator("summary").click()
+    assert quoted.locator(".quoted-body").is_visible()
+    assert answer_article.locator("[data-email-headers]").is_visible()
     screenshot("mailgate-01-email-thread")

@@ -1,10 +1,16 @@
 """One customer world and every write that owes an email, through HTTP like a user."""
 
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
+from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
 
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +47,9 @@ HOSTILE = 'VPN <drops> & "stalls"\r\nBcc: x@evil.example'
 
 def world(title: str = "VPN drops", description: str = "Support 2026") -> World:
     """`title` names the tickets and `description` the contract (e.g. `HOSTILE`)."""
-    queue = default_queue()  # where portal requests land too
+    queue = default_queue()  # where portal requests and email land too
+    queue.email_address, queue.auto_reply = "desk@helpdesk.example", True
+    queue.save()
     agent, manager = factories.AgentFactory(), factories.AgentFactory()
     factories.TeamFactory(members=[agent, manager], queues=[queue])
     customer = factories.CustomerFactory()
@@ -94,6 +102,23 @@ def _new_ticket(w: World, name: str, title: str):
     )
 
 
+def _email_in(w: World):
+    """A new sender writes to the queue's address, through the MTA pipe; its exit status 0
+    stands for the 200 of the other writes."""
+    email = EmailMessage()
+    email["From"] = "new.person@customer.example"
+    email["To"] = w.queue.email_address
+    email["Subject"] = " ".join(w.title.split())  # a header has no line breaks
+    email.set_content("Since this morning.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "message.eml"
+        path.write_bytes(email.as_bytes())
+        out = StringIO()
+        call_command("ingest_email", str(path), stdout=out)
+    assert out.getvalue().startswith("new_ticket "), out.getvalue()
+    return SimpleNamespace(status_code=200)
+
+
 def _zoom(w: World, name: str, data: dict):
     return w.agent_client.post(reverse(name, args=[w.ticket.number]), data, headers=HX)
 
@@ -124,6 +149,7 @@ WRITES = {
         reverse("portal:update", args=[w.ticket.number]), {"comment": "Still broken."}
     ),
     "close on a contract": lambda w: _zoom(w, "tickets:set-state", {"state": "closed"}),
+    "email from a new sender": _email_in,
 }
 
 

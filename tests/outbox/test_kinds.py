@@ -15,6 +15,7 @@ from tickets.tasks import check_escalations, send_reminders
 pytestmark = pytest.mark.django_db
 
 KINDS = [
+    "auto_reply",
     "contract_limit",
     "contract_threshold",
     "contract_ticket_closed",
@@ -46,7 +47,18 @@ def test_each_kind_is_sent_once_whatever_repeats(kind):
     _, results = _everything()
     rows = list(OutboxMessage.objects.filter(kind=kind))
 
-    assert [status for _, status, _ in results] == [302, 302, 200, 200, 200, 200, 302, 302, 200]
+    assert [status for _, status, _ in results] == [
+        302,
+        302,
+        200,
+        200,
+        200,
+        200,
+        302,
+        302,
+        200,
+        200,
+    ]
     assert rows, f"no {kind} email was owed"
     assert {row.status for row in rows} == {"sent"}
     sent = _sent_by_message_id()
