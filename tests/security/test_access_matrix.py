@@ -241,7 +241,7 @@ MATRIX = {
         "login    toportal toportal toportal toportal 405      405      405",
         "login    toportal toportal toportal toportal 400      404      400",
     ),
-    "tickets:article_html": (
+    "tickets:article-html": (
         "login    toportal toportal toportal toportal 200      404      200",
         "login    toportal toportal toportal toportal 200      404      200",
     ),

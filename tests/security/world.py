@@ -152,7 +152,7 @@ def url_kwargs(world: World, name: str, pattern: URLPattern) -> dict:
         "customers:area-active": world.area.pk,
         "tickets:attachment": world.attachment.pk,
         "portal:attachment": world.attachment.pk,
-        "tickets:article_html": world.email_article.pk,
+        "tickets:article-html": world.email_article.pk,
         "mailgate:raw": world.inbound.pk,
     }
     values = {

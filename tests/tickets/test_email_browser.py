@@ -40,7 +40,7 @@ def test_email_article_headers_quote_and_html_view(page, screenshot):
         email_to="support@helpdesk.example.com",
         email_cc="boss@customer.example.com,it@customer.example.com",
     )
-    html_url = reverse("tickets:article_html", args=[ticket.number, article.pk])
+    html_url = reverse("tickets:article-html", args=[ticket.number, article.pk])
     html_requests = []
     page.on("request", lambda r: html_requests.append(r.url) if html_url in r.url else None)
     login_in_browser(page, "login", agent.username)

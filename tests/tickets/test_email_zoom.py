@@ -1,5 +1,5 @@
 """Email articles on the zoom: the header block, the quoted tail behind "Show quoted text",
-the sandboxed HTML view (`tickets:article_html`) and the raw message for superusers."""
+the sandboxed HTML view (`tickets:article-html`) and the raw message for superusers."""
 
 import html
 import re
@@ -51,7 +51,7 @@ def zoom(client, ticket) -> str:
 
 
 def article_html(article):
-    return reverse("tickets:article_html", args=[article.ticket.number, article.pk])
+    return reverse("tickets:article-html", args=[article.ticket.number, article.pk])
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_html_view_of_another_ticket_s_article_or_without_html_is_404(agent_clie
     other = email_article(factories.TicketFactory(queue=queue), body_html="<p>Other</p>")
     plain = email_article(ticket)
 
-    wrong_ticket = reverse("tickets:article_html", args=[ticket.number, other.pk])
+    wrong_ticket = reverse("tickets:article-html", args=[ticket.number, other.pk])
     assert agent_client.get(wrong_ticket).status_code == 404
     assert agent_client.get(article_html(plain)).status_code == 404
 
