@@ -64,9 +64,6 @@ def message_ingest(
     message was taken before). Database errors propagate: nothing was taken, try again."""
     now = now or timezone.now()
     mail = parse(raw)
-    taken = InboundMessage.objects.filter(message_id=mail.message_id).first()
-    if taken is not None:
-        return taken
     inbound = InboundMessage(
         account=account,
         message_id=mail.message_id,
@@ -80,7 +77,7 @@ def message_ingest(
             inbound.save()
             _Intake(mail, inbound, account=account, queue=queue, now=now).run()
             _keep_raw(inbound, raw)
-            inbound.save()
+            inbound.save(update_fields=["outcome", "detail", "ticket", "article", "raw"])
         return inbound
     except IntegrityError:
         taken = InboundMessage.objects.filter(message_id=mail.message_id).first()
