@@ -64,14 +64,7 @@ def message_ingest(
     message was taken before). Database errors propagate: nothing was taken, try again."""
     now = now or timezone.now()
     mail = parse(raw)
-    inbound = InboundMessage(
-        account=account,
-        message_id=mail.message_id,
-        received_at=now,
-        sender=fit_to_field(InboundMessage, "sender", mail.sender),
-        subject=fit_to_field(InboundMessage, "subject", mail.subject),
-        outcome=Outcome.ERROR,
-    )
+    inbound = _inbound(mail, account=account, now=now)
     try:
         with transaction.atomic():
             inbound.save()
@@ -91,20 +84,25 @@ def message_ingest(
         return _error(mail, raw, account=account, now=now, exc=exc)
 
 
-def _keep_raw(inbound: InboundMessage, raw: bytes) -> None:
-    inbound.raw.save(f"{inbound.pk}.eml", ContentFile(raw), save=False)
-
-
-def _error(mail: Mail, raw: bytes, *, account, now, exc: Exception) -> InboundMessage:
-    inbound = InboundMessage(
+def _inbound(mail: Mail, *, account, now, detail: str = "") -> InboundMessage:
+    """The message's row, as an error until intake decides otherwise."""
+    return InboundMessage(
         account=account,
         message_id=mail.message_id,
         received_at=now,
         sender=fit_to_field(InboundMessage, "sender", mail.sender),
         subject=fit_to_field(InboundMessage, "subject", mail.subject),
         outcome=Outcome.ERROR,
-        detail=f"{type(exc).__name__}: {exc}"[:2000],
+        detail=detail,
     )
+
+
+def _keep_raw(inbound: InboundMessage, raw: bytes) -> None:
+    inbound.raw.save(f"{inbound.pk}.eml", ContentFile(raw), save=False)
+
+
+def _error(mail: Mail, raw: bytes, *, account, now, exc: Exception) -> InboundMessage:
+    inbound = _inbound(mail, account=account, now=now, detail=f"{type(exc).__name__}: {exc}"[:2000])
     try:
         with transaction.atomic():
             inbound.save()

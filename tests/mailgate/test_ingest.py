@@ -508,3 +508,29 @@ def test_an_unreadable_message_is_refused_and_nothing_is_written(support):
         with pytest.raises(UnreadableMessage):
             ingest(raw)
     assert not InboundMessage.objects.exists()
+
+
+def test_a_fault_that_is_not_the_databases_is_kept_as_an_error_and_changes_nothing(
+    support, contact
+):
+    """An admin removed the `open` state: the follow-up to a pending ticket cannot reopen it.
+    The message is kept with its raw bytes for an admin, the ticket is as it was."""
+    from tickets.models import TicketState
+
+    ticket = _ticket_of(
+        contact, support, state="pending", pending_until=timezone.now() + timedelta(days=1)
+    )
+    TicketState.objects.filter(name="open").delete()
+    raw = raw_mail(sender=contact.email, subject=f"[Ticket#{ticket.number}] any news?")
+
+    message = ingest(raw)
+
+    assert message.outcome == Outcome.ERROR
+    assert "DoesNotExist" in message.detail
+    assert message.ticket is None
+    with message.raw.open("rb") as handle:
+        assert handle.read() == raw
+    ticket.refresh_from_db()
+    assert ticket.state.name == "pending"
+    assert ticket.articles.count() == 0
+    assert ingest(raw).pk == message.pk  # taken once: an admin decides what happens next
