@@ -123,13 +123,21 @@ def test_worker_sends_a_due_reminder_exactly_once(worker, queue, agent):
 
     assert _wait_for(lambda: _task_result(log, first.id) is not None, "the first run", log)
     assert _task_result(log, first.id) == 1
-    # The marker is committed after the email file was written and closed.
+    # The marker commits with the outbox row; the email follows in its own delivery task,
+    # which the worker runs after this one (on a busy machine, a moment later).
     _wait_for(
         lambda: (ticket.refresh_from_db(), ticket.reminder_notified_for)[1],
         "the reminder marker",
         log,
     )
     assert ticket.reminder_notified_for == ticket.pending_until
+    _wait_for(
+        lambda: re.search(
+            r"Task helpdesk\.tasks\.deliver_outbox\[[^\]]+\] succeeded", log.read_text()
+        ),
+        "the reminder's delivery",
+        log,
+    )
     emails = list(outbox.iterdir())
     assert len(emails) == 1
     text = emails[0].read_text()
