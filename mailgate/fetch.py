@@ -45,11 +45,10 @@ def mailbox_open(account: MailAccount):
     timeout = getattr(settings, "HELPDESK_IMAP_TIMEOUT", TIMEOUT)
     try:
         # Verified TLS: imaplib's own default context checks no certificate at all.
+        context = ssl.create_default_context()
         if account.security == MailAccount.Security.SSL:
-            context = ssl.create_default_context()
             mailbox = MailBox(account.host, account.port, timeout=timeout, ssl_context=context)
         elif account.security == MailAccount.Security.STARTTLS:
-            context = ssl.create_default_context()
             mailbox = MailBoxStartTls(
                 account.host, account.port, timeout=timeout, ssl_context=context
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from html.parser import HTMLParser
 
 import nh3
@@ -179,7 +179,6 @@ class Mail:
     message_id: str
     subject: str
     sender: str
-    sender_name: str
     to: list[str]
     cc: list[str]
     delivered_to: list[str]
@@ -188,9 +187,7 @@ class Mail:
     html: str
     attachments: list[Attachment] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = ""
     report_type: str = ""
-    date: object = None
     # Message-IDs of messages quoted whole (a bounce returns the message that failed).
     embedded_ids: list[str] = field(default_factory=list)
 
@@ -236,7 +233,7 @@ def parse(raw: bytes) -> Mail:
 
     from_header = _header(message, "From")
     senders = getaddresses([from_header]) if from_header else []
-    sender_name, sender = senders[0] if senders else ("", "")
+    sender = senders[0][1] if senders else ""
     sender = sender.strip().lower() if "@" in sender else ""
 
     text_parts: list[str] = []
@@ -280,15 +277,10 @@ def parse(raw: bytes) -> Mail:
     text = "\n\n".join(t.strip("\n") for t in text_parts if t.strip())
     if not text and markup:
         text = html_to_text(markup)
-    try:
-        date = parsedate_to_datetime(_header(message, "Date")) if _header(message, "Date") else None
-    except (TypeError, ValueError, IndexError):
-        date = None
     return Mail(
         message_id=message_id_of(message, raw),
         subject=_header(message, "Subject"),
         sender=sender,
-        sender_name=clean_text(sender_name),
         to=_addresses(message, "To"),
         cc=_addresses(message, "Cc"),
         delivered_to=_addresses(message, "Delivered-To", "X-Original-To", "Envelope-To"),
@@ -299,11 +291,9 @@ def parse(raw: bytes) -> Mail:
         html=nh3.clean(markup)[:HTML_MAX] if markup.strip() else "",
         attachments=attachments,
         headers={name: _header(message, name) for name in HEADERS_KEPT if _safe_has(message, name)},
-        content_type=message.get_content_type(),
         report_type=(message.get_param("report-type") or "").lower()
         if message.get_content_type() == "multipart/report"
         else "",
-        date=date,
         embedded_ids=embedded_ids,
     )
 

@@ -228,12 +228,8 @@ class _Intake:
                 return True
         if not self.mail.sender:
             return False
-        on_thread: set[str] = set()
-        for email_from, email_to, email_cc in Article.objects.filter(ticket=ticket).values_list(
-            "email_from", "email_to", "email_cc"
-        ):
-            on_thread.update(a for a in (email_from, *email_to.split(","), *email_cc.split(",")))
-        return self.mail.sender in on_thread
+        thread = Article.objects.filter(ticket=ticket).only("email_from", "email_to", "email_cc")
+        return any(self.mail.sender in article.thread_addresses() for article in thread)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -368,8 +364,9 @@ class _Intake:
         )
         self._notes_article(ticket)
         if self.automatic:
-            self._done(Outcome.LOOP, "Automatic mail: kept on the ticket, no notice.", ticket)
-            self.inbound.article = article
+            self._done(
+                Outcome.LOOP, "Automatic mail: kept on the ticket, no notice.", ticket, article
+            )
             return
         outcome, action = Outcome.FOLLOW_UP, "update"
         if state_type in (*CLOSED_TYPES, "resolved") or ticket.state.is_pending:

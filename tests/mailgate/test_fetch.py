@@ -2,7 +2,6 @@
 on the server only after they were taken."""
 
 import io
-import os
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from mailgate.models import InboundMessage, MailAccount
 from mailgate.tasks import fetch_mail
 from tests import factories
 from tests.mailgate.conftest import email_bytes, free_port
-from tests.processes import database_url
+from tests.processes import command_env
 from tickets.models import Article
 
 pytestmark = [pytest.mark.imap, pytest.mark.django_db]
@@ -312,15 +311,7 @@ def test_a_message_the_database_refuses_stays_unseen_and_is_taken_next_time(mail
 def _fetchers(tmp_path, *argument_lists) -> list[subprocess.CompletedProcess]:
     """`manage.py fetch_mail` once per argument list, all started at the same moment."""
     connection.close()  # the processes' connections are the only ones while they run
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-    for name in ("CELERY_BROKER_URL", "EMAIL_URL"):
-        env.pop(name, None)  # nothing of this test may reach a broker or a mail server
+    env = command_env(tmp_path / "media")
     processes = [
         subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py, fixed arguments)
             [sys.executable, "manage.py", "fetch_mail", *arguments],

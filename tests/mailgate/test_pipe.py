@@ -2,7 +2,6 @@
 mail (DESIGN §10): 0 taken or dropped on purpose, 65 unreadable, 75 try again later."""
 
 import io
-import os
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ from django.db import connection
 from mailgate.models import InboundMessage
 from tests import factories
 from tests.mailgate.conftest import email_bytes
-from tests.processes import database_url
+from tests.processes import command_env
 from tickets.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -150,15 +149,7 @@ def test_a_database_that_refuses_the_write_exits_75(tmp_path):
 )
 def test_the_pipe_process_exits_with_the_status_the_mta_reads(tmp_path, raw, args, status):
     factories.QueueFactory(name="Hardware Desk")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-    for name in ("CELERY_BROKER_URL", "EMAIL_URL"):
-        env.pop(name, None)  # nothing of this test may reach a broker or a mail server
+    env = command_env(tmp_path / "media")
 
     done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py, fixed arguments)
         [sys.executable, "manage.py", "ingest_email", "-", *args],
