@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -149,7 +150,7 @@ class _Intake:
             queue.email_address.lower(): queue
             for queue in Queue.objects.exclude(email_address=None)
         }
-        own = {*queue_addresses, settings.DEFAULT_FROM_EMAIL.rsplit("<")[-1].strip(" >").lower()}
+        own = {*queue_addresses, parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
         self.automatic = automatic_kind(mail, own)
         self.customer_user = self._sender()
         ticket = self._thread()
