@@ -8,7 +8,7 @@ PORT ?= 8000
 # the settings refuse to start without a SECRET_KEY of the site's own.
 DEV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install lint format seed migrate worker beat clean
+.PHONY: run test install lint format seed migrate worker beat clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ worker: install
 
 beat: install
 	$(DEV) $(VENV)/bin/celery -A helpdesk beat -l info
+
+# Needs GNU gettext. The compiled catalogues are committed, so `make run` does not.
+MAKEMESSAGES := $(DEV) $(PY) manage.py makemessages -l ja --add-location=file -i node_modules -i staticfiles -i tests -i devtools/ingest_bench.py
+messages: install
+	$(MAKEMESSAGES)
+	$(MAKEMESSAGES) -d djangojs -i vendor
+	$(DEV) $(PY) manage.py compilemessages -l ja
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles screenshots .pytest_cache .ruff_cache
