@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.db.models.functions import Upper
 
 from helpdesk.models import TimeStamped
-from helpdesk.validators import login_validator
+from helpdesk.validators import login_validator, validate_time_zone
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -32,6 +32,12 @@ class Customer(TimeStamped):
     url = models.URLField("URL", blank=True)
     phone = models.CharField(max_length=50, blank=True)
     comment = models.TextField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where its people are; blank: the site's zone.",
+    )
     is_active = models.BooleanField(default=True)
 
     objects = CustomerQuerySet.as_manager()
@@ -86,6 +92,15 @@ class CustomerUser(TimeStamped):
     )
     is_power_user = models.BooleanField(
         default=False, help_text="Sees every ticket of its customers in the portal."
+    )
+    language = models.CharField(
+        max_length=10, blank=True, choices=settings.LANGUAGES, help_text="Blank: the browser's."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Blank: the customer's zone.",
     )
     is_active = models.BooleanField(default=True)
 

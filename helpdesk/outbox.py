@@ -7,10 +7,10 @@ task per row is published. A broker that is down costs the request one refused c
 (no publish retries), never an error: the rows wait in the table for the sweeper.
 
 Delivering (`outbox_deliver`, one row): lock the row if it is pending and due, skipping a row
-another worker holds; ask the kind's builder (registered with `@email_kind` in
-`<app>/emails.py`) for the context; render `templates/emails/<kind>/subject.txt`, `body.txt`
-and `body.html` (subject and text never HTML-escaped, the subject cleaned by
-`clean_subject`); send with Django's mail backend; mark the row sent only after the backend
+another worker holds; in the recipient's language and zone, ask the kind's builder
+(registered with `@email_kind` in `<app>/emails.py`) for the context; render
+`templates/emails/<kind>/subject.txt`, `body.txt` and `body.html` (subject and text never
+HTML-escaped, the subject cleaned by `clean_subject`); send with Django's mail backend; mark the row sent only after the backend
 accepted the message, in the same transaction. A refusing or unreachable mail server costs an
 attempt: the row is tried again after 1, 2, 4 … 60 minutes and is marked failed after
 `MAX_ATTEMPTS` (about six hours); a permanent refusal (5xx) fails it at once. A builder that
@@ -49,6 +49,7 @@ from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .i18n import address_locale, locale_override
 from .models import OutboxMessage
 
 __all__ = [
@@ -347,8 +348,9 @@ def outbox_deliver(pk: int, *, now: datetime | None = None) -> str | None:
         if message is None:
             return None
         try:
-            email = _BUILDERS[message.kind](message)
-            mail = _compose(message, email)
+            with locale_override(*address_locale(message.recipient)):
+                email = _BUILDERS[message.kind](message)
+                mail = _compose(message, email)
         except Skip as skip:
             return _skip(message, skip)
         except DatabaseError:

@@ -38,3 +38,15 @@ def validate_sane_date(value: datetime.date | datetime.datetime | None) -> None:
             code="date_out_of_range",
             params={"first": FIRST_YEAR, "last": LAST_YEAR},
         )
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone a person can pick, e.g. `Europe/Berlin`."""
+    from .i18n import zone_valid
+
+    if value and not zone_valid(value):
+        raise ValidationError(
+            "%(value)s is not a time zone; use a name such as Europe/Berlin.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )

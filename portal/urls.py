@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.new_request, name="new"),
     path("closed/", views.closed, name="closed"),
     path("password/", views.password_change, name="password"),
+    path("preferences/", views.preferences, name="preferences"),
     path("requests/<key:number>/", views.detail, name="detail"),
     path("requests/<key:number>/update/", views.update, name="update"),
     path("requests/<key:number>/reopen/", views.reopen, name="reopen"),

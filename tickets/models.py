@@ -7,6 +7,7 @@ from django.db.models import Q
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
 from helpdesk.models import TimeStamped
+from helpdesk.validators import validate_time_zone
 
 from .querysets import TicketQuerySet
 from .states import (
@@ -391,6 +392,8 @@ class AgentPreferences(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_preferences"
     )
     my_queues = models.ManyToManyField(Queue, related_name="+", blank=True)
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 
     class Meta:
         verbose_name_plural = "agent preferences"

@@ -556,6 +556,13 @@ def agent_my_queues_set(*, user, queues: Iterable[Queue]):
     return preferences
 
 
+def agent_locale_set(*, user, language: str, time_zone: str) -> None:
+    """The agent's language and zone ("" leaves each to the browser and the site)."""
+    AgentPreferences.objects.update_or_create(
+        user=user, defaults={"language": language, "time_zone": time_zone}
+    )
+
+
 # --- portal: the customer closes a resolved request -------------------------------------------
 
 

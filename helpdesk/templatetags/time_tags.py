@@ -1,27 +1,26 @@
 """`{{ value|local_time }}`: the one way a point in time is shown (DESIGN §6).
 
 A `<time>` element whose `datetime` is ISO 8601 with the offset and whose text is the time in
-the current time zone, `YYYY-MM-DD HH:MM`. The style argument changes only the visible text:
+the current time zone, in the current language's short format (`2026-01-02 10:00` in English,
+`2026/01/02 10:00` in Japanese). The style argument changes only the visible text:
 
-- `"date"`: the day, `YYYY-MM-DD` (a list column too narrow for the time);
+- `"date"`: the day (a list column too narrow for the time);
 - `"age"`: how long ago (`2 days 3 hours`), the absolute time as the title;
 - `"natural"`: relative to now (`in 3 hours`, `5 minutes ago`), the absolute time as the title.
 
 Dates without a time of day (a contract's start and end) are not points in time: they show as
-`|date:"Y-m-d"`.
+`|date:"SHORT_DATE_FORMAT"`.
 """
 
 from datetime import datetime
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 register = template.Library()
-
-FORMAT = "%Y-%m-%d %H:%M"
 
 
 @register.filter
@@ -30,10 +29,11 @@ def local_time(value, style: str = "") -> str:
     if not isinstance(value, datetime):
         return ""
     local = timezone.template_localtime(value)
-    absolute = local.strftime(FORMAT)
+    absolute = formats.date_format(local, "SHORT_DATETIME_FORMAT")
     iso = local.isoformat(timespec="seconds")
     if style == "date":
-        return format_html('<time datetime="{}">{}</time>', iso, local.date().isoformat())
+        day = formats.date_format(local, "SHORT_DATE_FORMAT")
+        return format_html('<time datetime="{}">{}</time>', iso, day)
     if style == "age":
         text = timesince(value).replace(",", "")
     elif style == "natural":

@@ -1,5 +1,6 @@
 from .account import PortalLoginView, logout_view, password_change
 from .lists import closed, home
+from .preferences import preferences
 from .requests import attachment, close, detail, reopen, update
 from .wizard import new_request
 
@@ -13,6 +14,7 @@ __all__ = [
     "logout_view",
     "new_request",
     "password_change",
+    "preferences",
     "reopen",
     "update",
 ]
