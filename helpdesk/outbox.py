@@ -7,15 +7,16 @@ task per row is published. A broker that is down costs the request one refused c
 (no publish retries), never an error: the rows wait in the table for the sweeper.
 
 Delivering (`outbox_deliver`, one row): lock the row if it is pending and due, skipping a row
-another worker holds; in the recipient's language and zone, ask the kind's builder
-(registered with `@email_kind` in `<app>/emails.py`) for the context; render
+another worker holds; in the recipient's language and zone, ask the kind's builder (registered
+with `@email_kind` in `<app>/emails.py`) for the context; render
 `templates/emails/<kind>/subject.txt`, `body.txt` and `body.html` (subject and text never
 HTML-escaped, the subject cleaned by `clean_subject`); send with Django's mail backend; mark
-the row sent only after the backend accepted the message, in the same transaction. A refusing or unreachable mail server costs an
-attempt: the row is tried again after 1, 2, 4 … 60 minutes and is marked failed after
-`MAX_ATTEMPTS` (about six hours); a permanent refusal (5xx) fails it at once. A builder that
-finds the recipient may no longer receive the email raises `Skip`: the row is kept as skipped
-with the reason, and the email may go to whoever should receive it now instead.
+the row sent only after the backend accepted the message, in the same transaction. A refusing
+or unreachable mail server costs an attempt: the row is tried again after 1, 2, 4 … 60 minutes
+and is marked failed after `MAX_ATTEMPTS` (about six hours); a permanent refusal (5xx) fails it
+at once. A builder that finds the recipient may no longer receive the email raises `Skip`: the
+row is kept as skipped with the reason, and the email may go to whoever should receive it now
+instead.
 
 Sweeping: beat runs `sweep_outbox` every minute, cron-only sites `manage.py send_outbox`; both
 deliver, in their own process and a bounded batch at a time, the rows that are due and were
