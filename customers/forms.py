@@ -259,6 +259,7 @@ class AreaForm(RowFormMixin, forms.ModelForm):
 
 class NotificationGroupForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
+        label=_("Events"),
         choices=NotificationEvent.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
