@@ -1,6 +1,7 @@
 """Admin for services, SLAs and contracts."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import SLA, Contract, ContractNotification, Service
 from .services import contract_save
@@ -11,8 +12,8 @@ class SubServiceInline(admin.TabularInline):
     fk_name = "parent"
     extra = 1
     fields = ["name", "is_active"]
-    verbose_name = "sub-service"
-    verbose_name_plural = "sub-services"
+    verbose_name = _("sub-service")
+    verbose_name_plural = _("sub-services")
 
 
 @admin.register(Service)
@@ -62,14 +63,14 @@ class ContractAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["customer", "description", "purchase_order_number", "is_active"]}),
-        ("Contacts", {"fields": ["customer_contact", "support_contact", "support_manager"]}),
-        ("Term", {"fields": ["start_date", "end_date"]}),
+        (_("Contacts"), {"fields": ["customer_contact", "support_contact", "support_manager"]}),
+        (_("Term"), {"fields": ["start_date", "end_date"]}),
         (
-            "Hours",
+            _("Hours"),
             {"fields": ["has_hour_restriction", "contract_hours", "hours_notification_threshold"]},
         ),
-        ("Services", {"fields": ["services", "sla"]}),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Services"), {"fields": ["services", "sla"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
 from helpdesk.forms import BoundedDateField
@@ -38,18 +40,18 @@ class ContractForm(forms.ModelForm):
         model = Contract
         fields = CONTRACT_FIELDS
         labels = {
-            "purchase_order_number": "Purchase order number",
-            "customer_contact": "Customer contact",
-            "has_hour_restriction": "Contract has hour restriction",
-            "hours_notification_threshold": "Hours notification threshold",
-            "services": "Services available in the portal",
-            "is_active": "Active",
+            "purchase_order_number": _("Purchase order number"),
+            "customer_contact": _("Customer contact"),
+            "has_hour_restriction": _("Contract has hour restriction"),
+            "hours_notification_threshold": _("Hours notification threshold"),
+            "services": _("Services available in the portal"),
+            "is_active": _("Active"),
         }
         help_texts = {
             "services": "",
-            "contract_hours": "Hours the customer bought; required with an hour restriction.",
+            "contract_hours": _("Hours the customer bought; required with an hour restriction."),
             "hours_notification_threshold": (
-                "Hours used at which a warning email goes out; below the contract hours."
+                _("Hours used at which a warning email goes out; below the contract hours.")
             ),
         }
         field_classes = {"start_date": BoundedDateField, "end_date": BoundedDateField}
@@ -74,14 +76,19 @@ class ContractForm(forms.ModelForm):
         contact.queryset = (
             CustomerUser.objects.active().of_customer(customer).order_by("last_name", "first_name")
         )
-        contact.error_messages["invalid_choice"] = "Choose an active contact of this customer."
+        contact.error_messages["invalid_choice"] = gettext(
+            "Choose an active contact of this customer."
+        )
         contact.label_from_instance = lambda cu: f"{cu.full_name} <{cu.email}>"
         for name in ("support_contact", "support_manager"):
             field = self.fields[name]
             field.queryset = agents
             field.label_from_instance = _agent_label
-            label = "support contact" if name == "support_contact" else "support manager"
-            field.error_messages["invalid_choice"] = f"The {label} must be an agent."
+            if name == "support_contact":
+                message = gettext("The support contact must be an agent.")
+            else:
+                message = gettext("The support manager must be an agent.")
+            field.error_messages["invalid_choice"] = message
         self.fields["services"].queryset = Service.objects.active().select_related("parent")
         self.fields["services"].required = False
         self.fields["sla"].queryset = SLA.objects.all()

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
 from helpdesk.models import TimeStamped
@@ -26,21 +28,24 @@ class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
 
 
 class Service(TimeStamped):
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="children",
-        help_text="Set for a sub-category of another service.",
+        verbose_name=_("parent"),
+        help_text=_("Set for a sub-category of another service."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     objects = ServiceManager()
 
     class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -53,16 +58,20 @@ class Service(TimeStamped):
 
 
 class SLA(TimeStamped):
-    name = models.CharField(max_length=200, unique=True)
-    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
-    update_minutes = models.PositiveIntegerField(null=True, blank=True)
-    solution_minutes = models.PositiveIntegerField(null=True, blank=True)
-    services = models.ManyToManyField(Service, related_name="slas", blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response minutes"), null=True, blank=True
+    )
+    update_minutes = models.PositiveIntegerField(_("update minutes"), null=True, blank=True)
+    solution_minutes = models.PositiveIntegerField(_("solution minutes"), null=True, blank=True)
+    services = models.ManyToManyField(
+        Service, related_name="slas", blank=True, verbose_name=_("services")
+    )
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "SLA"
-        verbose_name_plural = "SLAs"
+        verbose_name = _("SLA")
+        verbose_name_plural = _("SLAs")
 
     def __str__(self):
         return self.name
@@ -84,14 +93,22 @@ class ContractQuerySet(models.QuerySet):
 
 
 class Contract(TimeStamped):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contracts")
-    description = models.CharField(max_length=255)
-    purchase_order_number = models.CharField(max_length=100, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("customer")
+    )
+    description = models.CharField(_("description"), max_length=255)
+    purchase_order_number = models.CharField(_("purchase order number"), max_length=100, blank=True)
     customer_contact = models.ForeignKey(
-        CustomerUser, on_delete=models.PROTECT, related_name="contracts_as_contact"
+        CustomerUser,
+        on_delete=models.PROTECT,
+        related_name="contracts_as_contact",
+        verbose_name=_("customer contact"),
     )
     support_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_supported"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contracts_supported",
+        verbose_name=_("support contact"),
     )
     support_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,20 +116,28 @@ class Contract(TimeStamped):
         null=True,
         blank=True,
         related_name="contracts_managed",
+        verbose_name=_("support manager"),
     )
-    start_date = models.DateField(default=timezone.localdate)
-    end_date = models.DateField(null=True, blank=True)
-    has_hour_restriction = models.BooleanField("contract has hour restriction", default=False)
-    contract_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    has_hour_restriction = models.BooleanField(_("contract has hour restriction"), default=False)
+    contract_hours = models.DecimalField(
+        _("contract hours"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     hours_notification_threshold = models.DecimalField(
+        _("hours notification threshold"),
         max_digits=9,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Hours used at which a warning goes out.",
+        help_text=_("Hours used at which a warning goes out."),
     )
     services = models.ManyToManyField(
-        Service, related_name="contracts", blank=True, help_text="Services available in the portal."
+        Service,
+        related_name="contracts",
+        blank=True,
+        verbose_name=_("services"),
+        help_text=_("Services available in the portal."),
     )
     sla = models.ForeignKey(
         SLA,
@@ -120,18 +145,20 @@ class Contract(TimeStamped):
         null=True,
         blank=True,
         related_name="contracts",
-        verbose_name="SLA",
+        verbose_name=_("SLA"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
     # The running total behind `hours_used`: minutes of the time entries of the contract's
     # tickets (DESIGN §4), kept by `contracts.services` in the transaction that books, moves or
     # removes time, under the contract's row lock. Edits go through `contract_save`, which
     # reads the row under that lock, so no stale copy is written back.
-    minutes_used = models.PositiveBigIntegerField(default=0, editable=False)
+    minutes_used = models.PositiveBigIntegerField(_("minutes used"), default=0, editable=False)
 
     objects = ContractQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
         ordering = ["-start_date", "description"]
         indexes = [models.Index(fields=["customer", "is_active"], name="contract_customer_idx")]
         constraints = [
@@ -159,29 +186,33 @@ class Contract(TimeStamped):
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
+            errors["end_date"] = gettext("The end date cannot be before the start date.")
         if self.has_hour_restriction:
             if self.contract_hours is None:
-                errors["contract_hours"] = "Contract hours are required when hours are restricted."
+                errors["contract_hours"] = gettext(
+                    "Contract hours are required when hours are restricted."
+                )
             elif self.contract_hours <= 0:
-                errors["contract_hours"] = "Contract hours must be greater than 0."
+                errors["contract_hours"] = gettext("Contract hours must be greater than 0.")
         if self.hours_notification_threshold is not None:
             if self.hours_notification_threshold <= 0:
-                errors["hours_notification_threshold"] = "The threshold must be greater than 0."
+                errors["hours_notification_threshold"] = gettext(
+                    "The threshold must be greater than 0."
+                )
             elif self.contract_hours is None or (
                 self.hours_notification_threshold >= self.contract_hours
             ):
-                errors["hours_notification_threshold"] = (
+                errors["hours_notification_threshold"] = gettext(
                     "The threshold must be below the contract hours."
                 )
         if self.customer_contact_id and self.customer_id:
             contact = self.customer_contact
             if not contact.is_active or not contact.customers.filter(pk=self.customer_id).exists():
-                errors["customer_contact"] = "Choose an active contact of this customer."
+                errors["customer_contact"] = gettext("Choose an active contact of this customer.")
         if self.support_contact_id and not self.support_contact.is_staff:
-            errors["support_contact"] = "The support contact must be an agent."
+            errors["support_contact"] = gettext("The support contact must be an agent.")
         if self.support_manager_id and not self.support_manager.is_staff:
-            errors["support_manager"] = "The support manager must be an agent."
+            errors["support_manager"] = gettext("The support manager must be an agent.")
         if errors:
             raise ValidationError(errors)
 
@@ -215,23 +246,32 @@ class ContractNotification(models.Model):
     limit) or a ticket on it closed (once per close). The emails it owes are outbox rows."""
 
     class Kind(models.TextChoices):
-        THRESHOLD = "threshold", "Hour threshold reached"
-        LIMIT = "limit", "Hour limit reached"
-        TICKET_CLOSED = "ticket_closed", "Ticket closed"
+        THRESHOLD = "threshold", _("Hour threshold reached")
+        LIMIT = "limit", _("Hour limit reached")
+        TICKET_CLOSED = "ticket_closed", _("Ticket closed")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # What makes a notice unique: the hour limit it was sent for (a raised limit re-arms it),
     # or the ticket and close time for "ticket closed".
     key = models.CharField(max_length=100)
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticket"),
     )
     # When the notice was raised; its emails, one per recipient, are in the outbox
     # (helpdesk.OutboxMessage, key `contract:<contract id>:<key>`).
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contract notification")
+        verbose_name_plural = _("contract notifications")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -48,8 +49,10 @@ def _form_view(request, customer, contract=None):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            verb = "saved" if contract else "created"
-            message = f"Contract {saved.description} {verb}."
+            if contract:
+                message = _("Contract %(name)s saved.") % {"name": saved.description}
+            else:
+                message = _("Contract %(name)s created.") % {"name": saved.description}
 
             def show():
                 # The modal posted; answer the refreshed tab into the page and close the modal.

@@ -7,6 +7,7 @@ related rows they display.
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Area, Customer, CustomerUser, Location, NotificationGroup
 
@@ -23,9 +24,9 @@ class CustomerAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["customer_id", "name", "is_active"]}),
-        ("Address", {"fields": ["street", "zip", "city", "country"]}),
-        ("Contact", {"fields": ["url", "phone", "comment"]}),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Address"), {"fields": ["street", "zip", "city", "country"]}),
+        (_("Contact"), {"fields": ["url", "phone", "comment"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
 
@@ -48,9 +49,9 @@ class CustomerUserAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["login", "first_name", "last_name", "email", "phone", "mobile"]}),
-        ("Customers", {"fields": ["customer", "customers"]}),
-        ("Portal", {"fields": ["user", "is_power_user", "is_active"]}),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Customers"), {"fields": ["customer", "customers"]}),
+        (_("Portal"), {"fields": ["user", "is_power_user", "is_active"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -86,7 +87,7 @@ class AreaAdmin(admin.ModelAdmin):
     autocomplete_fields = ["location"]
     show_full_result_count = False
 
-    @admin.display(ordering="location__customer__customer_id")
+    @admin.display(description=_("customer"), ordering="location__customer__customer_id")
     def customer(self, obj):
         return obj.location.customer.customer_id
 
@@ -100,6 +101,6 @@ class NotificationGroupAdmin(admin.ModelAdmin):
     autocomplete_fields = ["customer", "customer_users", "agents"]
     show_full_result_count = False
 
-    @admin.display(description="events")
+    @admin.display(description=_("events"))
     def events_display(self, obj):
         return obj.get_events_display()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from helpdesk.validators import login_validator
 
@@ -83,7 +84,7 @@ class YesNoField(forms.CharField):
             return True
         if text in self.FALSE:
             return False
-        raise forms.ValidationError(f"Enter yes or no, not {value!r}.")
+        raise forms.ValidationError(_("Enter yes or no, not %(value)r.") % {"value": value})
 
 
 def _max(model, field: str) -> int:

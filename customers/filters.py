@@ -2,17 +2,18 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Customer
 
 
 class CustomerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(
         method="by_status",
-        label="Status",
-        choices=[("active", "Active"), ("inactive", "Inactive")],
-        empty_label="All",
+        label=_("Status"),
+        choices=[("active", _("Active")), ("inactive", _("Inactive"))],
+        empty_label=_("All"),
     )
 
     class Meta:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Area, Customer, CustomerUser, Location, NotificationEvent, NotificationGroup
 
-DUPLICATE_EMAIL = "A contact with this email already exists for this customer."
-DUPLICATE_LOGIN = "This login is already taken."
+DUPLICATE_EMAIL = _("A contact with this email already exists for this customer.")
+DUPLICATE_LOGIN = _("This login is already taken.")
 
 
 def _helper() -> FormHelper:
@@ -42,7 +44,7 @@ class RowFormMixin:
 
 
 class CustomerForm(forms.ModelForm):
-    url = forms.URLField(label="URL", required=False, assume_scheme="https", max_length=200)
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Customer
@@ -59,7 +61,7 @@ class CustomerForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"customer_id": "A short unique code, e.g. ACME."}
+        help_texts = {"customer_id": _("A short unique code, e.g. ACME.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,12 +70,14 @@ class CustomerForm(forms.ModelForm):
     def clean_customer_id(self):
         value = self.cleaned_data["customer_id"].strip()
         if not value:
-            raise forms.ValidationError("This field is required.")
+            raise forms.ValidationError(gettext("This field is required."))
         clash = Customer.objects.filter(customer_id__iexact=value)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(f"A customer with the ID {value} already exists.")
+            raise forms.ValidationError(
+                gettext("A customer with the ID %(id)s already exists.") % {"id": value}
+            )
         return value
 
     def save(self, commit=True) -> Customer:
@@ -106,11 +110,13 @@ class CustomerUserForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.fields["login"].required = False
-        self.fields["login"].help_text = "Left empty, it is made from the email."
+        self.fields["login"].help_text = gettext("Left empty, it is made from the email.")
         self.fields["customer"].queryset = Customer.objects.active()
         self.fields["customers"].queryset = Customer.objects.active()
         self.fields["customers"].required = False
-        self.fields["customers"].help_text = "Further customers; the primary one is always added."
+        self.fields["customers"].help_text = gettext(
+            "Further customers; the primary one is always added."
+        )
 
     def clean_login(self):
         login = (self.cleaned_data.get("login") or "").strip()
@@ -199,7 +205,9 @@ class LocationForm(forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(f"This customer already has a location named {name}.")
+            raise forms.ValidationError(
+                gettext("This customer already has a location named %(name)s.") % {"name": name}
+            )
         return name
 
     def validate_unique(self):
@@ -223,7 +231,7 @@ class AreaForm(RowFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.location = location
         self.helper = _helper()
-        self.fields["name"].widget.attrs.update(placeholder="New area name")
+        self.fields["name"].widget.attrs.update(placeholder=gettext("New area name"))
         self._style_row()
 
     def clean_name(self):
@@ -232,7 +240,10 @@ class AreaForm(RowFormMixin, forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(f"{self.location.name} already has an area named {name}.")
+            raise forms.ValidationError(
+                gettext("%(location)s already has an area named %(name)s.")
+                % {"location": self.location.name, "name": name}
+            )
         return name
 
     def validate_unique(self):
@@ -248,16 +259,21 @@ class AreaForm(RowFormMixin, forms.ModelForm):
 
 class NotificationGroupForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
+        label=_("Events"),
         choices=NotificationEvent.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="The emails this group receives.",
+        help_text=_("The emails this group receives."),
     )
 
     class Meta:
         model = NotificationGroup
         fields = ["name", "description", "is_active", "events", "customer_users", "agents"]
-        labels = {"customer_users": "Contacts", "agents": "Agents", "is_active": "Active"}
+        labels = {
+            "customer_users": _("Contacts"),
+            "agents": _("Agents"),
+            "is_active": _("Active"),
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "customer_users": forms.CheckboxSelectMultiple,
@@ -288,7 +304,8 @@ class NotificationGroupForm(forms.ModelForm):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(
-                f"This customer already has a notification group named {name}."
+                gettext("This customer already has a notification group named %(name)s.")
+                % {"name": name}
             )
         return name
 

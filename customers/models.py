@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import TimeStamped
 from helpdesk.validators import login_validator, validate_time_zone
@@ -16,33 +17,36 @@ class CustomerQuerySet(models.QuerySet):
 # Customer IDs appear in URLs: no slashes, backslashes or control characters.
 customer_id_validator = RegexValidator(
     r"^[^/\\\x00-\x1f\x7f]+$",
-    "Use letters, digits, spaces and punctuation other than / and \\.",
+    _("Use letters, digits, spaces and punctuation other than / and \\."),
 )
 
 
 class Customer(TimeStamped):
     customer_id = models.CharField(
-        "customer ID", max_length=50, unique=True, validators=[customer_id_validator]
+        _("customer ID"), max_length=50, unique=True, validators=[customer_id_validator]
     )
-    name = models.CharField(max_length=200)
-    street = models.CharField(max_length=200, blank=True)
-    zip = models.CharField("ZIP", max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    url = models.URLField("URL", blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    comment = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    zip = models.CharField(_("ZIP"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Where its people are; blank: the site's zone.",
+        help_text=_("Where its people are; blank: the site's zone."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["customer_id"]
         indexes = [
             models.Index(Upper("customer_id"), name="customer_cid_upper_idx"),
@@ -69,44 +73,55 @@ class CustomerUserQuerySet(models.QuerySet):
 
 
 class CustomerUser(TimeStamped):
-    login = models.CharField(max_length=150, unique=True, validators=[login_validator])
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    email = models.EmailField(max_length=254)
-    phone = models.CharField(max_length=50, blank=True)
-    mobile = models.CharField(max_length=50, blank=True)
+    login = models.CharField(_("login"), max_length=150, unique=True, validators=[login_validator])
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     customer = models.ForeignKey(
         Customer,
         on_delete=models.PROTECT,
         related_name="primary_users",
-        verbose_name="primary customer",
+        verbose_name=_("primary customer"),
     )
-    customers = models.ManyToManyField(Customer, related_name="customer_users", blank=True)
+    customers = models.ManyToManyField(
+        Customer, related_name="customer_users", blank=True, verbose_name=_("customers")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="customer_user",
-        verbose_name="portal login",
+        verbose_name=_("portal login"),
     )
     is_power_user = models.BooleanField(
-        default=False, help_text="Sees every ticket of its customers in the portal."
+        _("is power user"),
+        default=False,
+        help_text=_("Sees every ticket of its customers in the portal."),
     )
     language = models.CharField(
-        max_length=10, blank=True, choices=settings.LANGUAGES, help_text="Blank: the browser's."
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Blank: the browser's."),
     )
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Blank: the customer's zone.",
+        help_text=_("Blank: the customer's zone."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     objects = CustomerUserQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("customer user")
+        verbose_name_plural = _("customer users")
         ordering = ["last_name", "first_name", "login"]
         indexes = [
             models.Index(Upper("login"), name="cu_login_upper_idx"),
@@ -136,12 +151,16 @@ class CustomerUser(TimeStamped):
 
 
 class Location(TimeStamped):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="locations")
-    name = models.CharField(max_length=200)
-    address = models.TextField(blank=True)
-    is_active = models.BooleanField(default=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="locations", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["customer", "name"], name="location_unique_name"),
@@ -152,11 +171,15 @@ class Location(TimeStamped):
 
 
 class Area(TimeStamped):
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="areas")
-    name = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="areas", verbose_name=_("location")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["location", "name"], name="area_unique_name"),
@@ -167,11 +190,11 @@ class Area(TimeStamped):
 
 
 class NotificationEvent(models.TextChoices):
-    TICKET_CREATED = "ticket_created", "Ticket created"
-    AGENT_PUBLIC_REPLY = "agent_public_reply", "Public reply by an agent"
-    TICKET_CLOSED = "ticket_closed", "Ticket closed"
-    CONTRACT_THRESHOLD = "contract_threshold", "Contract hour threshold reached"
-    CONTRACT_LIMIT = "contract_limit", "Contract hour limit reached"
+    TICKET_CREATED = "ticket_created", _("Ticket created")
+    AGENT_PUBLIC_REPLY = "agent_public_reply", _("Public reply by an agent")
+    TICKET_CLOSED = "ticket_closed", _("Ticket closed")
+    CONTRACT_THRESHOLD = "contract_threshold", _("Contract hour threshold reached")
+    CONTRACT_LIMIT = "contract_limit", _("Contract hour limit reached")
 
 
 class NotificationGroupQuerySet(models.QuerySet):
@@ -190,24 +213,35 @@ class NotificationGroupQuerySet(models.QuerySet):
 
 class NotificationGroup(TimeStamped):
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="notification_groups"
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="notification_groups",
+        verbose_name=_("customer"),
     )
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     events = models.JSONField(
-        default=list, blank=True, help_text="List of NotificationEvent values."
+        _("events"), default=list, blank=True, help_text=_("List of NotificationEvent values.")
     )
     customer_users = models.ManyToManyField(
-        CustomerUser, related_name="notification_groups", blank=True
+        CustomerUser,
+        related_name="notification_groups",
+        blank=True,
+        verbose_name=_("customer users"),
     )
     agents = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="notification_groups", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="notification_groups",
+        blank=True,
+        verbose_name=_("agents"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     objects = NotificationGroupQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification group")
+        verbose_name_plural = _("notification groups")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(

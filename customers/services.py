@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from helpdesk.validators import login_validator
 
@@ -74,7 +75,7 @@ def can_manage_customers(user) -> bool:
 
 def customer_admin_group_ensure() -> Group:
     """The auth group granting "Create/Edit Customers"; created (with its perms) when missing."""
-    group, _ = Group.objects.get_or_create(name=CUSTOMER_ADMIN_GROUP)
+    group, _created = Group.objects.get_or_create(name=CUSTOMER_ADMIN_GROUP)
     perms = Permission.objects.filter(
         content_type__app_label="customers", codename__in=CUSTOMER_ADMIN_PERMS
     )
@@ -92,7 +93,9 @@ def customer_admin_group_ensure() -> Group:
 def customer_create(*, customer_id: str, name: str, **fields) -> Customer:
     customer_id = customer_id.strip()
     if Customer.objects.filter(customer_id__iexact=customer_id).exists():
-        raise CustomerError(f"A customer with the ID {customer_id} already exists.")
+        raise CustomerError(
+            _("A customer with the ID %(id)s already exists.") % {"id": customer_id}
+        )
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise CustomerError(f"Unknown customer fields: {', '.join(sorted(unknown))}.")
@@ -109,7 +112,7 @@ def customer_update(*, customer: Customer, **changes) -> Customer:
         new_id is not None
         and Customer.objects.filter(customer_id__iexact=new_id).exclude(pk=customer.pk).exists()
     ):
-        raise CustomerError(f"A customer with the ID {new_id} already exists.")
+        raise CustomerError(_("A customer with the ID %(id)s already exists.") % {"id": new_id})
     for field, value in changes.items():
         setattr(customer, field, value)
     customer.save()
@@ -174,11 +177,14 @@ def customer_user_create(
     """
     email = email.strip()
     if email_taken(customer=customer, email=email):
-        raise CustomerError(f"A contact with the email {email} already exists for this customer.")
+        raise CustomerError(
+            _("A contact with the email %(email)s already exists for this customer.")
+            % {"email": email}
+        )
     if login:
         login = _valid_login(login.strip())
         if CustomerUser.objects.filter(login__iexact=login).exists():
-            raise CustomerError(f"The login {login} is already taken.")
+            raise CustomerError(_("The login %(login)s is already taken.") % {"login": login})
     else:
         login = login_from_email(email)
     unknown = set(fields) - set(CUSTOMER_USER_FIELDS)
@@ -220,7 +226,10 @@ def customer_user_update(*, customer_user: CustomerUser, customers=None, **chang
     if changes.get("is_active", customer_user.is_active) and email_taken(
         customer=customer, email=email, exclude_pk=customer_user.pk
     ):
-        raise CustomerError(f"A contact with the email {email} already exists for this customer.")
+        raise CustomerError(
+            _("A contact with the email %(email)s already exists for this customer.")
+            % {"email": email}
+        )
     login = changes.get("login")
     if login is not None:
         login = changes["login"] = _valid_login(login)
@@ -228,7 +237,7 @@ def customer_user_update(*, customer_user: CustomerUser, customers=None, **chang
         login
         and CustomerUser.objects.filter(login__iexact=login).exclude(pk=customer_user.pk).exists()
     ):
-        raise CustomerError(f"The login {login} is already taken.")
+        raise CustomerError(_("The login %(login)s is already taken.") % {"login": login})
     for field, value in changes.items():
         setattr(customer_user, field, value)
     customer_user.save()
@@ -263,8 +272,8 @@ def customer_user_reactivate(*, customer_user: CustomerUser) -> CustomerUser:
         customer=customer_user.customer, email=customer_user.email, exclude_pk=customer_user.pk
     ):
         raise CustomerError(
-            f"Another active contact of this customer uses {customer_user.email}; "
-            "change that one first."
+            _("Another active contact of this customer uses %(email)s; change that one first.")
+            % {"email": customer_user.email}
         )
     customer_user.is_active = True
     customer_user.save(update_fields=["is_active", "updated_at"])
@@ -284,7 +293,9 @@ def location_save(
     if location is not None:
         clash = clash.exclude(pk=location.pk)
     if clash.exists():
-        raise CustomerError(f"This customer already has a location named {name}.")
+        raise CustomerError(
+            _("This customer already has a location named %(name)s.") % {"name": name}
+        )
     if location is None:
         return Location.objects.create(customer=customer, name=name, address=address)
     location.name = name
@@ -307,7 +318,10 @@ def area_save(*, location: Location, name: str, area: Area | None = None) -> Are
     if area is not None:
         clash = clash.exclude(pk=area.pk)
     if clash.exists():
-        raise CustomerError(f"{location.name} already has an area named {name}.")
+        raise CustomerError(
+            _("%(location)s already has an area named %(name)s.")
+            % {"location": location.name, "name": name}
+        )
     if area is None:
         return Area.objects.create(location=location, name=name)
     area.name = name
@@ -346,14 +360,16 @@ def notification_group_save(
     if group is not None:
         clash = clash.exclude(pk=group.pk)
     if clash.exists():
-        raise CustomerError(f"This customer already has a notification group named {name}.")
+        raise CustomerError(
+            _("This customer already has a notification group named %(name)s.") % {"name": name}
+        )
     events = [e for e in NotificationEvent.values if e in set(events)]
     customer_users = list(customer_users)
     agents = list(agents)
     if any(not cu.customers.filter(pk=customer.pk).exists() for cu in customer_users):
-        raise CustomerError("Members must be contacts of this customer.")
+        raise CustomerError(_("Members must be contacts of this customer."))
     if any(not a.is_staff for a in agents):
-        raise CustomerError("Agent members must be agents.")
+        raise CustomerError(_("Agent members must be agents."))
     if group is None:
         group = NotificationGroup(customer=customer)
     group.name = name

@@ -7,6 +7,7 @@ from functools import wraps
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.auth import agent_required
 
@@ -14,10 +15,10 @@ from ..models import Customer
 from ..services import can_manage_customers
 
 TABS = [
-    ("contacts", "Customer Contacts", "bi-people"),
-    ("contracts", "Contracts", "bi-file-earmark-text"),
-    ("notification-groups", "Notification Groups", "bi-bell"),
-    ("locations", "Locations", "bi-geo-alt"),
+    ("contacts", _("Customer Contacts"), "bi-people"),
+    ("contracts", _("Contracts"), "bi-file-earmark-text"),
+    ("notification-groups", _("Notification Groups"), "bi-bell"),
+    ("locations", _("Locations"), "bi-geo-alt"),
 ]
 PAGE_SIZE = 25
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -81,7 +82,7 @@ def contact_add(request, customer_id):
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
-            message = f"Contact {contact.full_name} added."
+            message = _("Contact %(name)s added.") % {"name": contact.full_name}
             return _saved(
                 request, customer, lambda: _tab(request, customer, message=message), message
             )
@@ -102,7 +103,7 @@ def contact_edit(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("email", str(exc))
         else:
-            message = f"{contact.full_name} saved."
+            message = _("%(name)s saved.") % {"name": contact.full_name}
 
             def row():
                 response = render(
@@ -133,7 +134,7 @@ def contact_deactivate(request, customer_id, pk):
             {"contact": contact, "customer": customer},
         )
     customer_user_deactivate(customer_user=contact)
-    message = f"{contact.full_name} deactivated."
+    message = _("%(name)s deactivated.") % {"name": contact.full_name}
     return _saved(
         request,
         customer,
@@ -151,5 +152,5 @@ def contact_reactivate(request, customer_id, pk):
         customer_user_reactivate(customer_user=contact)
     except CustomerError as exc:
         return _tab(request, customer, status=422, message=str(exc))
-    message = f"{contact.full_name} reactivated."
+    message = _("%(name)s reactivated.") % {"name": contact.full_name}
     return _saved(request, customer, lambda: _tab(request, customer, message=message), message)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from helpdesk.auth import agent_required
@@ -50,7 +51,7 @@ def customer_create(request):
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Customer {customer.customer_id} created.")
+            messages.success(request, _("Customer %(id)s created.") % {"id": customer.customer_id})
             return redirect("customers:settings", customer_id=customer.customer_id)
     status = 422 if form.errors else 200
     return render(request, "customers/form.html", {"form": form}, status=status)
@@ -66,7 +67,7 @@ def customer_edit(request, customer_id):
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Customer {customer.customer_id} saved.")
+            messages.success(request, _("Customer %(id)s saved.") % {"id": customer.customer_id})
             return redirect("customers:settings", customer_id=customer.customer_id)
     status = 422 if form.errors else 200
     context = {"form": form, "customer": Customer.objects.get(pk=customer.pk)}

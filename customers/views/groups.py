@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -53,8 +54,10 @@ def _form_view(request, customer, group=None):
         except CustomerError as exc:
             form.add_error(None, str(exc))
         else:
-            verb = "saved" if group else "created"
-            message = f"Notification group {saved.name} {verb}."
+            if group:
+                message = _("Notification group %(name)s saved.") % {"name": saved.name}
+            else:
+                message = _("Notification group %(name)s created.") % {"name": saved.name}
 
             def show():
                 response = _tab(request, customer, message=message)

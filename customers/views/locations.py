@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -81,8 +82,11 @@ def _location_form(request, customer, location=None):
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
-            verb = "saved" if location else "created"
-            return _saved(request, customer, f"Location {saved.name} {verb}.", modal=True)
+            if location:
+                message = _("Location %(name)s saved.") % {"name": saved.name}
+            else:
+                message = _("Location %(name)s created.") % {"name": saved.name}
+            return _saved(request, customer, message, modal=True)
     return render(
         request,
         "customers/tabs/locations.html#location-form",
@@ -109,10 +113,13 @@ def location_active(request, customer_id, pk):
     location = get_location(customer, pk)
     form = ActiveForm(request.POST)
     if not form.is_valid():
-        return _tab(request, customer, status=422, message="Choose activate or deactivate.")
+        return _tab(request, customer, status=422, message=_("Choose activate or deactivate."))
     location_set_active(location=location, active=form.cleaned_data["active"])
-    verb = "reactivated" if location.is_active else "deactivated"
-    return _saved(request, customer, f"Location {location.name} {verb}.")
+    if location.is_active:
+        message = _("Location %(name)s reactivated.") % {"name": location.name}
+    else:
+        message = _("Location %(name)s deactivated.") % {"name": location.name}
+    return _saved(request, customer, message)
 
 
 @customer_admin_required
@@ -128,7 +135,11 @@ def area_create(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
-            return _saved(request, customer, f"Area {area.name} added to {location.name}.")
+            message = _("Area %(area)s added to %(location)s.") % {
+                "area": area.name,
+                "location": location.name,
+            }
+            return _saved(request, customer, message)
     return _tab(request, customer, status=422, area_forms={location.pk: form})
 
 
@@ -143,7 +154,9 @@ def area_edit(request, customer_id, pk):
         except CustomerError as exc:
             form.add_error("name", str(exc))
         else:
-            return _saved(request, customer, f"Area {saved.name} saved.", modal=True)
+            return _saved(
+                request, customer, _("Area %(name)s saved.") % {"name": saved.name}, modal=True
+            )
     return render(
         request,
         "customers/tabs/locations.html#area-form",
@@ -159,7 +172,10 @@ def area_active(request, customer_id, pk):
     area = get_area(customer, pk)
     form = ActiveForm(request.POST)
     if not form.is_valid():
-        return _tab(request, customer, status=422, message="Choose activate or deactivate.")
+        return _tab(request, customer, status=422, message=_("Choose activate or deactivate."))
     area_set_active(area=area, active=form.cleaned_data["active"])
-    verb = "reactivated" if area.is_active else "deactivated"
-    return _saved(request, customer, f"Area {area.name} {verb}.")
+    if area.is_active:
+        message = _("Area %(name)s reactivated.") % {"name": area.name}
+    else:
+        message = _("Area %(name)s deactivated.") % {"name": area.name}
+    return _saved(request, customer, message)
