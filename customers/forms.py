@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from helpdesk.i18n import zone_choices
 
 from . import services
 from .models import Area, Customer, CustomerUser, Location, NotificationEvent, NotificationGroup
@@ -43,6 +46,13 @@ class RowFormMixin:
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
+def zone_select(field: forms.Field, *, default: str) -> None:
+    """A time zone field as a list of zones, the blank choice naming what blank means."""
+    field.widget = forms.Select(
+        choices=[("", gettext("Default (%(zone)s)") % {"zone": default}), *zone_choices()]
+    )
+
+
 class CustomerForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https", max_length=200)
 
@@ -58,6 +68,7 @@ class CustomerForm(forms.ModelForm):
             "url",
             "phone",
             "comment",
+            "time_zone",
             "is_active",
         ]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
@@ -66,6 +77,7 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        zone_select(self.fields["time_zone"], default=settings.TIME_ZONE)
 
     def clean_customer_id(self):
         value = self.cleaned_data["customer_id"].strip()
@@ -102,6 +114,8 @@ class CustomerUserForm(forms.ModelForm):
             "customer",
             "customers",
             "is_power_user",
+            "language",
+            "time_zone",
             "is_active",
         ]
         widgets = {"customers": forms.SelectMultiple(attrs={"size": 6})}
@@ -117,6 +131,11 @@ class CustomerUserForm(forms.ModelForm):
         self.fields["customers"].help_text = gettext(
             "Further customers; the primary one is always added."
         )
+        self.fields["language"].choices = [
+            ("", gettext("The browser's language")),
+            *settings.LANGUAGES,
+        ]
+        zone_select(self.fields["time_zone"], default=gettext("the customer's"))
 
     def clean_login(self):
         login = (self.cleaned_data.get("login") or "").strip()

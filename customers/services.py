@@ -34,6 +34,7 @@ CUSTOMER_FIELDS = (
     "url",
     "phone",
     "comment",
+    "time_zone",
     "is_active",
 )
 CUSTOMER_USER_FIELDS = (
@@ -45,6 +46,8 @@ CUSTOMER_USER_FIELDS = (
     "mobile",
     "customer",
     "is_power_user",
+    "language",
+    "time_zone",
     "is_active",
 )
 
