@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStamped(models.Model):
@@ -60,10 +61,10 @@ class OutboxMessage(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+        PENDING = "pending", pgettext_lazy("outbox status", "Pending")
+        SENT = "sent", pgettext_lazy("outbox status", "Sent")
+        FAILED = "failed", pgettext_lazy("outbox status", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("outbox status", "Skipped")
 
     kind = models.CharField(_("kind"), max_length=50)
     key = models.CharField(_("key"), max_length=200)
