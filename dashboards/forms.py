@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.forms import CustomerForm, CustomerUserForm
 
@@ -25,13 +27,16 @@ PAGE_SIZE_CHOICES = [(n, str(n)) for n in PAGE_SIZES]
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     kind = forms.ChoiceField(
-        choices=[("customer", "Customer"), ("customer_user", "Customer user")],
+        choices=[
+            ("customer", gettext_lazy("Customer")),
+            ("customer_user", gettext_lazy("Customer user")),
+        ],
         initial="customer",
     )
     dashboard = forms.ChoiceField(
         choices=[
-            ("cic", "Customer Information Center"),
-            ("cuic", "Customer User Information Center"),
+            ("cic", gettext_lazy("Customer Information Center")),
+            ("cuic", gettext_lazy("Customer User Information Center")),
         ],
         required=False,
     )
@@ -41,7 +46,7 @@ class SearchForm(forms.Form):
         cleaned["dashboard"] = cleaned.get("dashboard") or "cic"
         if cleaned["dashboard"] == "cuic" and cleaned.get("kind") == "customer":
             raise forms.ValidationError(
-                "The Customer User Information Center searches customer users only."
+                _("The Customer User Information Center searches customer users only.")
             )
         return cleaned
 
@@ -84,9 +89,9 @@ class PreferencesForm(forms.Form):
         self.fields["order"].choices = keys
         self.fields["enabled"].choices = keys
         self.fields["widget"].choices = [("", ""), *keys]
-        self.fields["order"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
-        self.fields["enabled"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
-        self.fields["widget"].error_messages["invalid_choice"] = "Unknown widget: %(value)s."
+        self.fields["order"].error_messages["invalid_choice"] = _("Unknown widget: %(value)s.")
+        self.fields["enabled"].error_messages["invalid_choice"] = _("Unknown widget: %(value)s.")
+        self.fields["widget"].error_messages["invalid_choice"] = _("Unknown widget: %(value)s.")
 
     def clean(self):
         cleaned = super().clean()
@@ -96,11 +101,11 @@ class PreferencesForm(forms.Form):
             cleaned["action"] = "widget"
             changes = [cleaned.get("filter"), cleaned.get("scope"), cleaned.get("page_size")]
             if not any(changes) and not cleaned.get("close"):
-                raise forms.ValidationError("Nothing to change for this widget.")
+                raise forms.ValidationError(_("Nothing to change for this widget."))
         elif "enabled" in self.data:
             cleaned["action"] = "enabled"
         else:
-            raise forms.ValidationError("Send order, enabled, or widget with a change.")
+            raise forms.ValidationError(_("Send order, enabled, or widget with a change."))
         return cleaned
 
 

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardPreference(models.Model):
     class Dashboard(models.TextChoices):
-        CIC = "cic", "Customer Information Center"
-        CUIC = "cuic", "Customer User Information Center"
+        CIC = "cic", _("Customer Information Center")
+        CUIC = "cuic", _("Customer User Information Center")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dashboard_preferences"

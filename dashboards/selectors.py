@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
 from helpdesk.pagination import capped_label, capped_total
@@ -45,13 +46,13 @@ PAGE_SIZES = (5, 10, 15, 20, 25, 50)
 DEFAULT_PAGE_SIZE = 10
 
 FILTER_LABELS = {
-    "locked": "My locked tickets",
-    "my-queues": "Tickets in My Queues",
-    "all": "All tickets",
+    "locked": _("My locked tickets"),
+    "my-queues": _("Tickets in My Queues"),
+    "all": _("All tickets"),
 }
 SCOPE_LABELS = {
-    "assigned": "Assigned to customer user",
-    "accessible": "Accessible for customer user",
+    "assigned": _("Assigned to customer user"),
+    "accessible": _("Accessible for customer user"),
 }
 DEFAULT_SCOPE = "assigned"
 

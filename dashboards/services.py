@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import DashboardPreference
 from .selectors import PAGE_SIZES, WidgetState, widget_states
@@ -31,7 +32,10 @@ def _check_keys(dashboard: Dashboard, keys: Iterable[str]) -> list[str]:
     keys = list(keys)
     unknown = sorted({k for k in keys if dashboard.widget(k) is None})
     if unknown:
-        raise PreferenceError(f"Unknown widget for the {dashboard.title}: {', '.join(unknown)}.")
+        raise PreferenceError(
+            _("Unknown widget for the %(dashboard)s: %(widgets)s.")
+            % {"dashboard": dashboard.title, "widgets": ", ".join(unknown)}
+        )
     return keys
 
 
@@ -63,9 +67,9 @@ def preferences_reorder(*, user: User, dashboard: Dashboard, order: Iterable[str
     which are not on the page) follow in their previous order."""
     order = _check_keys(dashboard, order)
     if len(set(order)) != len(order):
-        raise PreferenceError("A widget appears twice in the new order.")
+        raise PreferenceError(_("A widget appears twice in the new order."))
     if not order:
-        raise PreferenceError("No widget order was sent.")
+        raise PreferenceError(_("No widget order was sent."))
     states = widget_states(user, dashboard)
     by_key = {s.key: s for s in states}
     placed = [by_key[key] for key in order]
@@ -97,13 +101,19 @@ def preference_update(
     _check_keys(dashboard, [widget])
     declared = dashboard.widget(widget)
     if filter is not None and filter not in declared.filters:
-        raise PreferenceError(f"{declared.title} has no tab {filter!r}.")
+        raise PreferenceError(
+            _("%(widget)s has no tab %(tab)s.") % {"widget": declared.title, "tab": repr(filter)}
+        )
     if scope is not None and (scope not in dashboard.scopes or not declared.filters):
-        raise PreferenceError(f"{declared.title} has no tab {scope!r}.")
+        raise PreferenceError(
+            _("%(widget)s has no tab %(tab)s.") % {"widget": declared.title, "tab": repr(scope)}
+        )
     if page_size is not None and (page_size not in PAGE_SIZES or not declared.paginated):
-        raise PreferenceError(f"Page size must be one of {', '.join(map(str, PAGE_SIZES))}.")
+        raise PreferenceError(
+            _("Page size must be one of %(sizes)s.") % {"sizes": ", ".join(map(str, PAGE_SIZES))}
+        )
     if enabled is False and not declared.closable:
-        raise PreferenceError(f"{declared.title} cannot be turned off.")
+        raise PreferenceError(_("%(widget)s cannot be turned off.") % {"widget": declared.title})
     states = widget_states(user, dashboard)
     state = next(s for s in states if s.key == widget)
     if filter is not None:

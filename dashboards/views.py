@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -259,7 +260,8 @@ def preferences(request, dashboard: str):
         return _hx_trigger(
             HttpResponse(),
             {
-                "showMessage": f"{title} turned off. Turn it on again in Settings.",
+                "showMessage": _("%(title)s turned off. Turn it on again in Settings.")
+                % {"title": title},
                 "dashboard-changed": True,
             },
         )
@@ -271,7 +273,7 @@ def preferences(request, dashboard: str):
 
 def _require_manage(request) -> None:
     if not can_manage_customers(request.user):
-        raise PermissionDenied("You may not create or edit customers.")
+        raise PermissionDenied(_("You may not create or edit customers."))
 
 
 USER_WIDGETS = ("customer-users", "customer-user-information")
@@ -329,7 +331,7 @@ def _user_saved(customer_user, *, message: str, done: str) -> dict:
     """After a save, "Save" continues as an edit of the customer user."""
     return {
         "form": lambda: CustomerUserForm(instance=customer_user),
-        "title": f"Edit {customer_user.full_name}",
+        "title": _("Edit %(name)s") % {"name": customer_user.full_name},
         "action": reverse("dashboards:customer-user-edit", args=[customer_user.login]),
         "message": message,
         "done": done,
@@ -348,11 +350,11 @@ def customer_user_add(request, customer_id: str):
     return _modal_form(
         request,
         form,
-        title=f"Add Customer User to {customer.name}",
+        title=_("Add Customer User to %(customer)s") % {"customer": customer.name},
         action=reverse("dashboards:customer-user-add", args=[customer.customer_id]),
         refresh=USER_WIDGETS,
         on_save=lambda saved: _user_saved(
-            saved, message=f"Customer user {saved.login} added.", done=cic
+            saved, message=_("Customer user %(login)s added.") % {"login": saved.login}, done=cic
         ),
     )
 
@@ -366,12 +368,12 @@ def customer_user_edit(request, login: str):
     return _modal_form(
         request,
         form,
-        title=f"Edit {customer_user.full_name}",
+        title=_("Edit %(name)s") % {"name": customer_user.full_name},
         action=reverse("dashboards:customer-user-edit", args=[login]),
         refresh=USER_WIDGETS,
         on_save=lambda saved: _user_saved(
             saved,
-            message=f"Customer user {saved.login} saved.",
+            message=_("Customer user %(login)s saved.") % {"login": saved.login},
             done=reverse("dashboards:cuic-user", args=[saved.login]),
         ),
     )
@@ -387,14 +389,14 @@ def customer_edit(request, customer_id: str):
     return _modal_form(
         request,
         form,
-        title=f"Edit {customer.name}",
+        title=_("Edit %(name)s") % {"name": customer.name},
         action=reverse("dashboards:customer-edit", args=[customer.customer_id]),
         refresh=CUSTOMER_WIDGETS,
         on_save=lambda saved: {
             "form": lambda: CustomerForm(instance=saved),
-            "title": f"Edit {saved.name}",
+            "title": _("Edit %(name)s") % {"name": saved.name},
             "action": reverse("dashboards:customer-edit", args=[saved.customer_id]),
-            "message": f"Customer {saved.customer_id} saved.",
+            "message": _("Customer %(customer_id)s saved.") % {"customer_id": saved.customer_id},
             "done": reverse("dashboards:cic-customer", args=[saved.customer_id]),
         },
     )

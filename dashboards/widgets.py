@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from . import selectors
 
 MAIN = "main"
@@ -69,20 +71,22 @@ def ticket_widget(key: str, title: str, select, *, icon: str, default_filter: st
 
 REMINDER = ticket_widget(
     "reminder-tickets",
-    "Reminder Tickets",
+    _("Reminder Tickets"),
     selectors.select_reminder,
     icon="bi-alarm",
     default_filter="locked",
 )
 ESCALATED = ticket_widget(
-    "escalated-tickets", "Escalated Tickets", selectors.select_escalated, icon="bi-fire"
+    "escalated-tickets", _("Escalated Tickets"), selectors.select_escalated, icon="bi-fire"
 )
-NEW = ticket_widget("new-tickets", "New Tickets", selectors.select_new, icon="bi-inbox")
-OPEN = ticket_widget("open-tickets", "Open Tickets", selectors.select_open, icon="bi-folder2-open")
+NEW = ticket_widget("new-tickets", _("New Tickets"), selectors.select_new, icon="bi-inbox")
+OPEN = ticket_widget(
+    "open-tickets", _("Open Tickets"), selectors.select_open, icon="bi-folder2-open"
+)
 
 CUSTOMER_USERS = Widget(
     key="customer-users",
-    title="Customer Users",
+    title=_("Customer Users"),
     column=MAIN,
     template=f"{TEMPLATE}#customer-users",
     query=selectors.customer_users_widget,
@@ -91,7 +95,7 @@ CUSTOMER_USERS = Widget(
 )
 CUSTOMER_IDS = Widget(
     key="customer-ids",
-    title="Customer IDs",
+    title=_("Customer IDs"),
     column=MAIN,
     template=f"{TEMPLATE}#customer-ids",
     query=selectors.customer_ids_widget,
@@ -100,7 +104,7 @@ CUSTOMER_IDS = Widget(
 )
 SETTINGS = Widget(
     key="settings",
-    title="Settings",
+    title=_("Settings"),
     column=SIDEBAR,
     template=f"{TEMPLATE}#settings",
     query=selectors.settings_widget,
@@ -110,7 +114,7 @@ SETTINGS = Widget(
 )
 COMPANY_STATUS = Widget(
     key="company-status",
-    title="Company Status",
+    title=_("Company Status"),
     column=SIDEBAR,
     template=f"{TEMPLATE}#company-status",
     query=selectors.company_status_widget,
@@ -118,7 +122,7 @@ COMPANY_STATUS = Widget(
 )
 CUSTOMER_INFORMATION = Widget(
     key="customer-information",
-    title="Customer Information",
+    title=_("Customer Information"),
     column=SIDEBAR,
     template=f"{TEMPLATE}#customer-information",
     query=selectors.customer_information_widget,
@@ -126,7 +130,7 @@ CUSTOMER_INFORMATION = Widget(
 )
 CUSTOMER_USER_INFORMATION = Widget(
     key="customer-user-information",
-    title="Customer User Information",
+    title=_("Customer User Information"),
     column=SIDEBAR,
     template=f"{TEMPLATE}#customer-user-information",
     query=selectors.customer_user_information_widget,
@@ -135,7 +139,7 @@ CUSTOMER_USER_INFORMATION = Widget(
 
 CIC = Dashboard(
     key="cic",
-    title="Customer Information Center",
+    title=_("Customer Information Center"),
     widgets=(
         CUSTOMER_USERS,
         REMINDER,
@@ -149,7 +153,7 @@ CIC = Dashboard(
 )
 CUIC = Dashboard(
     key="cuic",
-    title="Customer User Information Center",
+    title=_("Customer User Information Center"),
     widgets=(
         CUSTOMER_IDS,
         REMINDER,

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import OutboxMessage
 from .outbox import outbox_retry
@@ -28,7 +30,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm("helpdesk.change_outboxmessage")
 
-    @admin.action(description="Retry the selected failed emails", permissions=["retry"])
+    @admin.action(description=_("Retry the selected failed emails"), permissions=["retry"])
     def retry(self, request, queryset):
         count = outbox_retry(queryset)
-        self.message_user(request, f"{count} failed email(s) will be sent again.", messages.SUCCESS)
+        message = ngettext(
+            "%(count)d failed email(s) will be sent again.",
+            "%(count)d failed email(s) will be sent again.",
+            count,
+        ) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.urls import register_converter
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
-    verbose_name = "Helpdesk"
+    verbose_name = _("Helpdesk")
 
     def ready(self):
         from .converters import KeyConverter, KeyPathConverter

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from .auth import is_agent, portal_customer_user
 from .validators import validate_sane_date
@@ -54,7 +55,7 @@ def submission_key_field(*, required: bool = False) -> forms.UUIDField:
         initial=uuid.uuid4,
         widget=forms.HiddenInput,
         error_messages={
-            "invalid": "This form is damaged; please reload the page and submit it again."
+            "invalid": _("This form is damaged; please reload the page and submit it again.")
         },
     )
 

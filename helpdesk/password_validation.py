@@ -2,6 +2,7 @@
 password change and `createagent` run them all."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class NotBlankValidator:
@@ -9,10 +10,12 @@ class NotBlankValidator:
 
     def validate(self, password: str, user=None) -> None:
         if not password.strip():
-            raise ValidationError("This password consists of spaces only.", code="password_blank")
+            raise ValidationError(
+                _("This password consists of spaces only."), code="password_blank"
+            )
 
     def get_help_text(self) -> str:
-        return "Your password can't consist of spaces only."
+        return _("Your password can't consist of spaces only.")
 
 
 class CharacterVarietyValidator:
@@ -25,11 +28,15 @@ class CharacterVarietyValidator:
     def validate(self, password: str, user=None) -> None:
         if len(set(password)) < self.min_distinct:
             raise ValidationError(
-                "This password repeats too few characters: use at least %(min_distinct)d "
-                "different ones.",
+                _(
+                    "This password repeats too few characters: use at least %(min_distinct)d "
+                    "different ones."
+                ),
                 code="password_too_uniform",
                 params={"min_distinct": self.min_distinct},
             )
 
     def get_help_text(self) -> str:
-        return f"Your password must use at least {self.min_distinct} different characters."
+        return _("Your password must use at least %(min_distinct)d different characters.") % {
+            "min_distinct": self.min_distinct
+        }

@@ -7,6 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # NUL, line breaks, escapes and DEL: never part of a key, a login or a one-line value.
 CONTROL_RANGE = r"\x00-\x1f\x7f"
@@ -21,7 +23,7 @@ def has_control_characters(value) -> bool:
 # (any script), digits and . @ _ + - (Django's own rule for user names), nothing else.
 login_validator = RegexValidator(
     r"^[\w.@+-]+\Z",
-    "Use only letters, digits and . @ _ + - in a login (no spaces or line breaks).",
+    _("Use only letters, digits and . @ _ + - in a login (no spaces or line breaks)."),
     code="invalid_login",
 )
 
@@ -34,7 +36,7 @@ LAST_YEAR = 2200
 def validate_sane_date(value: datetime.date | datetime.datetime | None) -> None:
     if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValidationError(
-            "Enter a date between the years %(first)s and %(last)s.",
+            gettext("Enter a date between the years %(first)s and %(last)s."),
             code="date_out_of_range",
             params={"first": FIRST_YEAR, "last": LAST_YEAR},
         )

@@ -89,7 +89,7 @@
   document.body.addEventListener("htmx:responseError", function (event) {
     var text = event.detail.xhr.responseText || "";
     var doc = new DOMParser().parseFromString(text, "text/html");
-    var message = (doc.body.textContent || "").trim() || "The request failed.";
+    var message = (doc.body.textContent || "").trim() || gettext("The request failed.");
     document.body.dispatchEvent(new CustomEvent("showMessage", { detail: { value: message } }));
   });
 })();
