@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .fetch import account_check, account_fetch
 from .models import InboundMessage, MailAccount
@@ -15,7 +17,8 @@ class MailAccountForm(forms.ModelForm):
     password = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text="Leave blank to keep the stored password.",
+        label=_("Password"),
+        help_text=_("Leave blank to keep the stored password."),
     )
 
     class Meta:
@@ -40,7 +43,7 @@ class MailAccountForm(forms.ModelForm):
             return password
         if self.instance.pk:
             return self.instance.password
-        raise forms.ValidationError("Enter the mailbox password.")
+        raise forms.ValidationError(gettext("Enter the mailbox password."))
 
 
 @admin.register(MailAccount)
@@ -62,8 +65,8 @@ class MailAccountAdmin(admin.ModelAdmin):
     actions = ["test_connection", "fetch_now"]
     fieldsets = [
         (None, {"fields": ["name", "is_active", "queue", "unknown_sender"]}),
-        ("Server", {"fields": ["host", "port", "security", "username", "password", "folder"]}),
-        ("Import", {"fields": ["delete_after_import", "last_fetch_at", "last_error"]}),
+        (_("Server"), {"fields": ["host", "port", "security", "username", "password", "folder"]}),
+        (_("Import"), {"fields": ["delete_after_import", "last_fetch_at", "last_error"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -76,12 +79,12 @@ class MailAccountAdmin(admin.ModelAdmin):
             for name, options in fieldsets
         ]
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def short_error(self, obj):
         return truncatechars(obj.last_error, 80)
 
     @admin.action(
-        description="Test connection (log in and open the folder)", permissions=["change"]
+        description=_("Test connection (log in and open the folder)"), permissions=["change"]
     )
     def test_connection(self, request, queryset):
         for account in queryset:
@@ -91,23 +94,34 @@ class MailAccountAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"{account.name}: connected, logged in and opened {account.folder}.",
+                    gettext("%(account)s: connected, logged in and opened %(folder)s.")
+                    % {"account": account.name, "folder": account.folder},
                     messages.SUCCESS,
                 )
 
-    @admin.action(description="Fetch now", permissions=["change"])
+    @admin.action(description=_("Fetch now"), permissions=["change"])
     def fetch_now(self, request, queryset):
         for account in queryset:
             counts = account_fetch(account)
             if counts["busy"]:
                 self.message_user(
-                    request, f"{account.name}: another fetch is reading it.", messages.WARNING
+                    request,
+                    gettext("%(account)s: another fetch is reading it.")
+                    % {"account": account.name},
+                    messages.WARNING,
                 )
             elif account.last_error:
                 self.message_user(request, f"{account.name}: {account.last_error}", messages.ERROR)
             else:
                 self.message_user(
-                    request, f"{account.name}: {counts['taken']} taken.", messages.SUCCESS
+                    request,
+                    ngettext(
+                        "%(account)s: %(count)s taken.",
+                        "%(account)s: %(count)s taken.",
+                        counts["taken"],
+                    )
+                    % {"account": account.name, "count": counts["taken"]},
+                    messages.SUCCESS,
                 )
 
 
@@ -165,7 +179,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    @admin.display(description="ticket", ordering="ticket__number")
+    @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, obj):
         if obj.ticket is None:
             return "-"
@@ -173,8 +187,10 @@ class InboundMessageAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("tickets:detail", args=[obj.ticket.number]), obj.ticket
         )
 
-    @admin.display(description="raw message")
+    @admin.display(description=_("raw message"))
     def raw_link(self, obj):
         if not obj.raw:
             return "-"
-        return format_html('<a href="{}">Raw message</a>', reverse("mailgate:raw", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("mailgate:raw", args=[obj.pk]), gettext("Raw message")
+        )

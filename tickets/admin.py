@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from contracts.services import contracts_recount
 
@@ -67,8 +68,8 @@ class TeamMemberInline(admin.TabularInline):
     model = Team.members.through
     extra = 1
     autocomplete_fields = ["user"]
-    verbose_name = "member"
-    verbose_name_plural = "members"
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -77,8 +78,8 @@ class TeamMemberInline(admin.TabularInline):
 class TeamQueueInline(admin.TabularInline):
     model = Team.queues.through
     extra = 1
-    verbose_name = "queue"
-    verbose_name_plural = "queues (the members see these queues' tickets)"
+    verbose_name = _("queue")
+    verbose_name_plural = _("queues (the members see these queues' tickets)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("queue")
@@ -94,7 +95,7 @@ class TeamAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("queues")
 
-    @admin.display(description="queues")
+    @admin.display(description=_("queues"))
     def queue_names(self, obj):
         return ", ".join(q.name for q in obj.queues.all())
 
@@ -185,7 +186,7 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ["state__state_type", "state", "queue", "priority", "channel", "is_locked"]
     list_select_related = ["state", "queue", "priority", "customer", "customer_user", "owner"]
     search_fields = ["title", "=customer__customer_id", "=customer_user__login"]
-    search_help_text = "A ticket number, or words of the title, a customer ID or a login."
+    search_help_text = _("A ticket number, or words of the title, a customer ID or a login.")
     autocomplete_fields = [
         "customer",
         "customer_user",
@@ -262,11 +263,11 @@ class TicketAdmin(admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["number", "title", "queue", "state", "priority", "type", "channel"]}),
-        ("Customer", {"fields": ["customer", "customer_user", "contract", "location", "area"]}),
-        ("Service", {"fields": ["service", "sla", "impact", "urgency"]}),
-        ("Agent", {"fields": ["owner", "responsible", "is_locked", "pending_until"]}),
+        (_("Customer"), {"fields": ["customer", "customer_user", "contract", "location", "area"]}),
+        (_("Service"), {"fields": ["service", "sla", "impact", "urgency"]}),
+        (_("Agent"), {"fields": ["owner", "responsible", "is_locked", "pending_until"]}),
         (
-            "Escalation",
+            _("Escalation"),
             {
                 "fields": [
                     "customer_contact_at",
@@ -279,10 +280,10 @@ class TicketAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Completion",
+            _("Completion"),
             {"fields": ["resolved_at", "closed_at", "satisfaction", "satisfaction_comment"]},
         ),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
 
@@ -300,7 +301,7 @@ class AttachmentInline(ReadOnlyInline):
     fields = ["download", "content_type", "size", "created_at"]
     readonly_fields = fields
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, obj):
         return attachment_download(obj)
 
@@ -336,7 +337,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["download", "created_at"] if obj is not None else []
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, obj):
         return attachment_download(obj)
 

@@ -6,16 +6,23 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_filters.fields import ModelChoiceField
 
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
 from helpdesk.filters import DayFilter, SearchForm
 
+from .forms import CatalogueChoiceField
 from .models import Queue, TicketState
 from .querysets import TicketRules
 from .selectors import queues_for_agent
 
-CATEGORY_CHOICES = (("open", "Open"), ("closed", "Closed"))
+CATEGORY_CHOICES = (
+    ("open", pgettext_lazy("category", "Open")),
+    ("closed", pgettext_lazy("category", "Closed")),
+)
 
 
 def _queues(request):
@@ -24,6 +31,16 @@ def _queues(request):
 
 def _agents(request):
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+class CatalogueField(ModelChoiceField):
+    """A filter's choice of queue, state or service, its catalogue name translated."""
+
+    label_from_instance = CatalogueChoiceField.label_from_instance
+
+
+class CatalogueFilter(django_filters.ModelChoiceFilter):
+    field_class = CatalogueField
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +54,7 @@ class YesNoField(forms.ChoiceField):
     FALSE = frozenset({"no", "false", "0", "off"})
 
     def __init__(self, *args, **kwargs):
-        kwargs["choices"] = (("", "Any"), ("yes", "Yes"), ("no", "No"))
+        kwargs["choices"] = (("", _("Any")), ("yes", _("Yes")), ("no", _("No")))
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
@@ -59,47 +76,50 @@ class YesNoFilter(django_filters.Filter):
 
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Text",
+        label=_("Text"),
         method="filter_text",
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "Number or title", "type": "search"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Number or title"), "type": "search"}),
     )
     # Natural keys (DESIGN §6): customer → customer_id, customer user → login. Text inputs, so
     # the page never renders every customer; a value that does not exist is a form error.
     customer = django_filters.ModelChoiceFilter(
         queryset=Customer.objects.all(),
         to_field_name="customer_id",
-        widget=forms.TextInput(attrs={"placeholder": "Customer ID"}),
-        label="Customer",
+        widget=forms.TextInput(attrs={"placeholder": _("Customer ID")}),
+        label=_("Customer"),
     )
     customer_user = django_filters.ModelChoiceFilter(
         queryset=CustomerUser.objects.all(),
         to_field_name="login",
-        widget=forms.TextInput(attrs={"placeholder": "Login"}),
-        label="Customer user",
+        widget=forms.TextInput(attrs={"placeholder": _("Login")}),
+        label=_("Customer user"),
     )
     category = django_filters.ChoiceFilter(
-        choices=CATEGORY_CHOICES, method="filter_category", label="Category", empty_label="Any"
+        choices=CATEGORY_CHOICES,
+        method="filter_category",
+        label=_("Category"),
+        empty_label=_("Any"),
     )
-    state = django_filters.ModelChoiceFilter(
-        queryset=TicketState.objects.all(), to_field_name="name", label="State"
+    state = CatalogueFilter(
+        queryset=TicketState.objects.all(), to_field_name="name", label=_("State")
     )
-    queue = django_filters.ModelChoiceFilter(queryset=_queues, label="Queue")
-    owner = django_filters.ModelChoiceFilter(queryset=_agents, label="Owner")
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), label="Service")
-    locked = YesNoFilter(field_name="is_locked", label="Locked")
-    escalated = YesNoFilter(method="filter_escalated", label="Escalated")
+    queue = CatalogueFilter(queryset=_queues, label=_("Queue"))
+    owner = django_filters.ModelChoiceFilter(queryset=_agents, label=_("Owner"))
+    service = CatalogueFilter(queryset=Service.objects.all(), label=_("Service"))
+    locked = YesNoFilter(field_name="is_locked", label=_("Locked"))
+    escalated = YesNoFilter(method="filter_escalated", label=_("Escalated"))
     created_after = DayFilter(
-        field_name="created_at", after=True, widget=DateInput, label="Created from"
+        field_name="created_at", after=True, widget=DateInput, label=_("Created from")
     )
     created_before = DayFilter(
-        field_name="created_at", after=False, widget=DateInput, label="Created to"
+        field_name="created_at", after=False, widget=DateInput, label=_("Created to")
     )
     closed_after = DayFilter(
-        field_name="closed_at", after=True, widget=DateInput, label="Closed from"
+        field_name="closed_at", after=True, widget=DateInput, label=_("Closed from")
     )
     closed_before = DayFilter(
-        field_name="closed_at", after=False, widget=DateInput, label="Closed to"
+        field_name="closed_at", after=False, widget=DateInput, label=_("Closed to")
     )
     o = django_filters.OrderingFilter(
         fields=(
@@ -113,7 +133,7 @@ class TicketFilter(django_filters.FilterSet):
             ("escalation_due", "escalation"),
             ("customer__customer_id", "customer"),
         ),
-        label="Sort",
+        label=_("Sort"),
     )
 
     class Meta:

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
@@ -43,9 +46,14 @@ class MultipleFileField(forms.FileField):
         size_mb = settings.HELPDESK_MAX_ATTACHMENT_SIZE // (1024 * 1024)
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault(
-            "help_text", f"Up to {settings.HELPDESK_MAX_ATTACHMENTS} files, {size_mb} MB each."
+            "help_text",
+            format_lazy(
+                _("Up to {count} files, {size} MB each."),
+                count=settings.HELPDESK_MAX_ATTACHMENTS,
+                size=size_mb,
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -79,7 +87,21 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 class PriorityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        return gettext(obj.name)
+
+
+class CatalogueChoiceField(forms.ModelChoiceField):
+    """Choices named by catalogue data (queue, state, type, service, SLA): the default
+    catalogue's names are translated at display time."""
+
+    def label_from_instance(self, obj):
+        if isinstance(obj, Service) and obj.parent_id:
+            return f"{_named_data(obj.parent.name)} › {_named_data(obj.name)}"
+        return _named_data(obj.label if isinstance(obj, TicketState) else obj.name)
+
+
+def _named_data(name: str) -> str:
+    return gettext(name) if name else name
 
 
 # --- creation -------------------------------------------------------------------------------
@@ -94,28 +116,34 @@ class TicketCreateForm(OnceForm):
     """
 
     customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), to_field_name="customer_id", label="Customer"
+        queryset=Customer.objects.none(), to_field_name="customer_id", label=_("Customer")
     )
     customer_user = forms.ModelChoiceField(
-        queryset=CustomerUser.objects.none(), to_field_name="login", label="Customer user"
+        queryset=CustomerUser.objects.none(), to_field_name="login", label=_("Customer user")
     )
-    title = forms.CharField(max_length=255)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 7}), label="Text")
-    queue = forms.ModelChoiceField(queryset=None, label="Queue")
-    state = forms.ModelChoiceField(
+    title = forms.CharField(max_length=255, label=_("Title"))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 7}), label=_("Text"))
+    queue = CatalogueChoiceField(queryset=None, label=_("Queue"))
+    state = CatalogueChoiceField(
         queryset=TicketState.objects.filter(state_type__in=CREATE_STATE_TYPES),
         to_field_name="name",
-        label="Next state",
+        label=_("Next state"),
     )
     priority = PriorityChoiceField(
-        queryset=Priority.objects.all(), to_field_name="level", label="Priority"
+        queryset=Priority.objects.all(), to_field_name="level", label=_("Priority")
     )
-    type = forms.ModelChoiceField(queryset=TicketType.objects.all(), required=False)
-    service = forms.ModelChoiceField(queryset=Service.objects.active(), required=False)
-    sla = forms.ModelChoiceField(queryset=SLA.objects.all(), required=False, label="SLA")
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), required=False)
-    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False)
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False)
+    type = CatalogueChoiceField(queryset=TicketType.objects.all(), required=False, label=_("Type"))
+    service = CatalogueChoiceField(
+        queryset=Service.objects.active(), required=False, label=_("Service")
+    )
+    sla = CatalogueChoiceField(queryset=SLA.objects.all(), required=False, label=_("SLA"))
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), required=False, label=_("Contract")
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, label=_("Location")
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, label=_("Area"))
     attachments = MultipleFileField()
 
     def __init__(self, *args, user, **kwargs):
@@ -157,7 +185,7 @@ class TicketCreateForm(OnceForm):
     def clean_customer_user(self):
         customer_user = self.cleaned_data["customer_user"]
         if customer_user is not None and not customer_user.email:
-            raise forms.ValidationError("This customer user has no email address.")
+            raise forms.ValidationError(gettext("This customer user has no email address."))
         return customer_user
 
 
@@ -168,6 +196,7 @@ class PrefillForm(forms.Form):
         queryset=CustomerUser.objects.active().select_related("customer"),
         to_field_name="login",
         required=False,
+        label=_("Customer user"),
     )
 
 
@@ -192,13 +221,15 @@ def create_initial(user, customer_user: CustomerUser | None) -> dict:
 class ArticleForm(OnceForm):
     """Reply to the customer or internal/phone note (`tickets:reply`, `tickets:note`)."""
 
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text", max_length=50000)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label=_("Text"), max_length=50000
+    )
     attachments = MultipleFileField()
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if not body:
-            raise forms.ValidationError("Write a message.")
+            raise forms.ValidationError(gettext("Write a message."))
         return body
 
 
@@ -207,10 +238,10 @@ class ReplyForm(ArticleForm):
     optional, addresses separated by commas or semicolons (`Name <address>` is fine too)."""
 
     cc = forms.CharField(
-        label="Cc",
+        label=pgettext_lazy("email header", "Cc"),
         required=False,
         max_length=3000,
-        help_text="Optional: addresses separated by commas or semicolons.",
+        help_text=_("Optional: addresses separated by commas or semicolons."),
     )
 
     def __init__(self, *args, to: str = "", **kwargs):
@@ -233,23 +264,23 @@ def _named(part: str) -> bool:
 
 class NoteForm(ArticleForm):
     kind = forms.ChoiceField(
-        choices=(("note", "Internal note"), ("phone", "Phone call note")),
+        choices=(("note", _("Internal note")), ("phone", _("Phone call note"))),
         required=False,
         initial="note",
-        label="Kind",
+        label=_("Kind"),
     )
 
 
 class StateForm(OnceForm):
-    state = forms.ModelChoiceField(
+    state = CatalogueChoiceField(
         queryset=TicketState.objects.filter(state_type__in=SET_STATE_TYPES),
         to_field_name="name",
-        label="Next state",
+        label=_("Next state"),
     )
     pending_until = BoundedDateTimeField(
         required=False,
         widget=DateTimeLocalInput(),
-        label="Pending until",
+        label=_("Pending until"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
 
@@ -263,16 +294,16 @@ class StateForm(OnceForm):
 
 
 class TimeForm(OnceForm):
-    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes")
-    note = forms.CharField(max_length=255, required=False, label="Note")
-    accept_overage = forms.BooleanField(required=False, label="Accept additional time")
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label=_("Minutes"))
+    note = forms.CharField(max_length=255, required=False, label=_("Note"))
+    accept_overage = forms.BooleanField(required=False, label=_("Accept additional time"))
 
 
 class LockForm(forms.Form):
     """`locked=1|0`; without it the lock toggles."""
 
     locked = forms.TypedChoiceField(
-        choices=(("1", "Lock"), ("0", "Unlock")),
+        choices=(("1", pgettext_lazy("verb", "Lock")), ("0", _("Unlock"))),
         coerce=lambda v: v == "1",
         required=False,
         empty_value=None,
@@ -285,14 +316,20 @@ class TicketUpdateForm(forms.Form):
     Only the fields present in the POST change, so a small form may send just `owner`.
     """
 
-    owner = AgentChoiceField(queryset=None, required=False)
-    responsible = AgentChoiceField(queryset=None, required=False)
-    queue = forms.ModelChoiceField(queryset=None, required=False)
-    priority = PriorityChoiceField(queryset=Priority.objects.all(), to_field_name="level")
-    service = forms.ModelChoiceField(queryset=Service.objects.active(), required=False)
-    sla = forms.ModelChoiceField(queryset=SLA.objects.all(), required=False, label="SLA")
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), required=False)
-    type = forms.ModelChoiceField(queryset=TicketType.objects.all(), required=False)
+    owner = AgentChoiceField(queryset=None, required=False, label=_("Owner"))
+    responsible = AgentChoiceField(queryset=None, required=False, label=_("Responsible"))
+    queue = CatalogueChoiceField(queryset=None, required=False, label=_("Queue"))
+    priority = PriorityChoiceField(
+        queryset=Priority.objects.all(), to_field_name="level", label=_("Priority")
+    )
+    service = CatalogueChoiceField(
+        queryset=Service.objects.active(), required=False, label=_("Service")
+    )
+    sla = CatalogueChoiceField(queryset=SLA.objects.all(), required=False, label=_("SLA"))
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), required=False, label=_("Contract")
+    )
+    type = CatalogueChoiceField(queryset=TicketType.objects.all(), required=False, label=_("Type"))
 
     def __init__(self, *args, ticket, user, **kwargs):
         kwargs.setdefault(
@@ -329,7 +366,7 @@ class TicketUpdateForm(forms.Form):
     def clean_queue(self):
         queue = self.cleaned_data.get("queue")
         if "queue" in self.data and queue is None:
-            raise forms.ValidationError("Choose a queue.")
+            raise forms.ValidationError(gettext("Choose a queue."))
         return queue
 
     def changes(self) -> dict:

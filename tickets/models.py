@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
@@ -19,36 +20,48 @@ from .states import (
 
 
 class Queue(TimeStamped):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
 
     class FollowUpClosed(models.TextChoices):
-        REOPEN = "reopen", "Reopen the ticket"
-        NEW_TICKET = "new_ticket", "Open a new ticket"
-        REJECT = "reject", "Reject the email"
+        REOPEN = "reopen", _("Reopen the ticket")
+        NEW_TICKET = "new_ticket", _("Open a new ticket")
+        REJECT = "reject", _("Reject the email")
 
     # null, not blank: unique among the queues that have one.
     email_address = models.EmailField(
         null=True,
         blank=True,
         unique=True,
-        help_text="Mail to this address lands in this queue; replies go out from it.",
+        help_text=_("Mail to this address lands in this queue; replies go out from it."),
+        verbose_name=_("email address"),
     )
     auto_reply = models.BooleanField(
-        default=False, help_text="Confirm a new ticket to whoever wrote it by email."
+        default=False,
+        help_text=_("Confirm a new ticket to whoever wrote it by email."),
+        verbose_name=_("auto reply"),
     )
     follow_up_closed = models.CharField(
         max_length=10,
         choices=FollowUpClosed.choices,
         default=FollowUpClosed.REOPEN,
-        help_text="What an email answer to a closed ticket does.",
+        help_text=_("What an email answer to a closed ticket does."),
+        verbose_name=_("follow up closed"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     # Used for escalation when a ticket has no SLA.
-    first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
-    update_minutes = models.PositiveIntegerField(null=True, blank=True)
-    solution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    first_response_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("first response minutes")
+    )
+    update_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("update minutes")
+    )
+    solution_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("solution minutes")
+    )
 
     class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
         ordering = ["name"]
 
     def __str__(self):
@@ -56,13 +69,20 @@ class Queue(TimeStamped):
 
 
 class Team(TimeStamped):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="helpdesk_teams", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="helpdesk_teams",
+        blank=True,
+        verbose_name=_("members"),
     )
-    queues = models.ManyToManyField(Queue, related_name="teams", blank=True)
+    queues = models.ManyToManyField(
+        Queue, related_name="teams", blank=True, verbose_name=_("queues")
+    )
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name"]
 
     def __str__(self):
@@ -70,12 +90,15 @@ class Team(TimeStamped):
 
 
 class Priority(models.Model):
-    name = models.CharField(max_length=50)
-    level = models.PositiveSmallIntegerField(unique=True, help_text="1 = critical … 4 = low")
+    name = models.CharField(max_length=50, verbose_name=_("name"))
+    level = models.PositiveSmallIntegerField(
+        unique=True, help_text=_("1 = critical … 4 = low"), verbose_name=_("level")
+    )
 
     class Meta:
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
         ordering = ["level"]
-        verbose_name_plural = "priorities"
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1), name="priority_level_positive"),
         ]
@@ -85,9 +108,11 @@ class Priority(models.Model):
 
 
 class TicketType(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
         ordering = ["name"]
 
     def __str__(self):
@@ -95,11 +120,15 @@ class TicketType(models.Model):
 
 
 class TicketState(models.Model):
-    name = models.SlugField(max_length=50, unique=True)
-    label = models.CharField(max_length=100)
-    state_type = models.CharField(max_length=20, choices=StateType.choices, db_index=True)
+    name = models.SlugField(max_length=50, unique=True, verbose_name=_("name"))
+    label = models.CharField(max_length=100, verbose_name=_("label"))
+    state_type = models.CharField(
+        max_length=20, choices=StateType.choices, db_index=True, verbose_name=_("state type")
+    )
 
     class Meta:
+        verbose_name = _("ticket state")
+        verbose_name_plural = _("ticket states")
         ordering = ["id"]
 
     def __str__(self):
@@ -120,30 +149,30 @@ class TicketState(models.Model):
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    PORTAL = "portal", "Portal"
-    WEB = "web", "Web"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    PORTAL = "portal", _("Portal")
+    WEB = "web", _("Web")
 
 
 class Impact(models.IntegerChoices):
-    DEPARTMENT = 1, "A department"
-    SERVICE = 2, "A service"
-    PERSON = 3, "A person"
+    DEPARTMENT = 1, _("A department")
+    SERVICE = 2, _("A service")
+    PERSON = 3, _("A person")
 
 
 class Urgency(models.IntegerChoices):
-    CRITICAL = 1, "Critical"
-    HIGH = 2, "High"
-    MEDIUM = 3, "Medium"
-    LOW = 4, "Low"
+    CRITICAL = 1, _("Critical")
+    HIGH = 2, _("High")
+    MEDIUM = 3, _("Medium")
+    LOW = 4, _("Low")
 
 
 class Satisfaction(models.IntegerChoices):
-    VERY_SATISFIED = 1, "Very satisfied"
-    SATISFIED = 2, "Satisfied"
-    DISSATISFIED = 3, "Dissatisfied"
-    VERY_DISSATISFIED = 4, "Very dissatisfied"
+    VERY_SATISFIED = 1, _("Very satisfied")
+    SATISFIED = 2, _("Satisfied")
+    DISSATISFIED = 3, _("Dissatisfied")
+    VERY_DISSATISFIED = 4, _("Very dissatisfied")
 
 
 # Priority level by impact (row) and urgency (column), DESIGN §4.
@@ -159,16 +188,32 @@ def priority_level(impact: int, urgency: int) -> int:
 
 
 class Ticket(TimeStamped):
-    number = models.CharField(max_length=32, unique=True)
-    title = models.CharField(max_length=255)
-    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets")
-    state = models.ForeignKey(TicketState, on_delete=models.PROTECT, related_name="tickets")
-    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="tickets")
+    number = models.CharField(max_length=32, unique=True, verbose_name=_("number"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    queue = models.ForeignKey(
+        Queue, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("queue")
+    )
+    state = models.ForeignKey(
+        TicketState, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("state")
+    )
+    priority = models.ForeignKey(
+        Priority, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("priority")
+    )
     type = models.ForeignKey(
-        TicketType, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        TicketType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("type"),
     )
     service = models.ForeignKey(
-        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("service"),
     )
     sla = models.ForeignKey(
         SLA,
@@ -176,22 +221,47 @@ class Ticket(TimeStamped):
         null=True,
         blank=True,
         related_name="tickets",
-        verbose_name="SLA",
+        verbose_name=_("SLA"),
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("customer"),
     )
     customer_user = models.ForeignKey(
-        CustomerUser, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        CustomerUser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("customer user"),
     )
     contract = models.ForeignKey(
-        Contract, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Contract,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("contract"),
     )
     location = models.ForeignKey(
-        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Location,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("location"),
     )
     area = models.ForeignKey(
-        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Area,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("area"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -199,6 +269,7 @@ class Ticket(TimeStamped):
         null=True,
         blank=True,
         related_name="owned_tickets",
+        verbose_name=_("owner"),
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -206,26 +277,40 @@ class Ticket(TimeStamped):
         null=True,
         blank=True,
         related_name="responsible_tickets",
+        verbose_name=_("responsible"),
     )
-    is_locked = models.BooleanField(default=False)
-    pending_until = models.DateTimeField(null=True, blank=True)
-    impact = models.PositiveSmallIntegerField(choices=Impact.choices, null=True, blank=True)
-    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, null=True, blank=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    is_locked = models.BooleanField(default=False, verbose_name=_("is locked"))
+    pending_until = models.DateTimeField(null=True, blank=True, verbose_name=_("pending until"))
+    impact = models.PositiveSmallIntegerField(
+        choices=Impact.choices, null=True, blank=True, verbose_name=_("impact")
+    )
+    urgency = models.PositiveSmallIntegerField(
+        choices=Urgency.choices, null=True, blank=True, verbose_name=_("urgency")
+    )
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.PHONE, verbose_name=_("channel")
+    )
     customer_contact_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last contact from the customer (drives the update time)."
+        null=True,
+        blank=True,
+        help_text=_("Last contact from the customer (drives the update time)."),
+        verbose_name=_("customer contact at"),
     )
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    first_response_due = models.DateTimeField(null=True, blank=True)
-    update_due = models.DateTimeField(null=True, blank=True)
-    solution_due = models.DateTimeField(null=True, blank=True)
-    escalation_due = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("first response at")
+    )
+    first_response_due = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("first response due")
+    )
+    update_due = models.DateTimeField(null=True, blank=True, verbose_name=_("update due"))
+    solution_due = models.DateTimeField(null=True, blank=True, verbose_name=_("solution due"))
+    escalation_due = models.DateTimeField(null=True, blank=True, verbose_name=_("escalation due"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     satisfaction = models.PositiveSmallIntegerField(
-        choices=Satisfaction.choices, null=True, blank=True
+        choices=Satisfaction.choices, null=True, blank=True, verbose_name=_("satisfaction")
     )
-    satisfaction_comment = models.TextField(blank=True)
+    satisfaction_comment = models.TextField(blank=True, verbose_name=_("satisfaction comment"))
     # Idempotency markers for background notices: the due time a notice was sent for.
     reminder_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
     escalation_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
@@ -233,6 +318,8 @@ class Ticket(TimeStamped):
     objects = TicketQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["-created_at"]
         indexes = [
             models.Index(
@@ -274,36 +361,51 @@ class Ticket(TimeStamped):
 
 class Article(models.Model):
     class SenderType(models.TextChoices):
-        AGENT = "agent", "Agent"
-        CUSTOMER = "customer", "Customer"
-        SYSTEM = "system", "System"
+        AGENT = "agent", _("Agent")
+        CUSTOMER = "customer", _("Customer")
+        SYSTEM = "system", _("System")
 
     class ArticleChannel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "Email"
-        PORTAL = "portal", "Portal"
-        NOTE = "note", "Note"
-        WEB = "web", "Web"
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        PORTAL = "portal", _("Portal")
+        NOTE = "note", _("Note")
+        WEB = "web", _("Web")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="articles")
-    sender_type = models.CharField(max_length=10, choices=SenderType.choices)
-    channel = models.CharField(max_length=10, choices=ArticleChannel.choices, default="note")
-    is_public = models.BooleanField(default=False, help_text="Shown in the portal's public log.")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="articles", verbose_name=_("ticket")
     )
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField()
+    sender_type = models.CharField(
+        max_length=10, choices=SenderType.choices, verbose_name=_("sender type")
+    )
+    channel = models.CharField(
+        max_length=10, choices=ArticleChannel.choices, default="note", verbose_name=_("channel")
+    )
+    is_public = models.BooleanField(
+        default=False, help_text=_("Shown in the portal's public log."), verbose_name=_("is public")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    subject = models.CharField(max_length=255, blank=True, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
     # Email articles: the sanitised HTML part (nh3) and the addresses, lower-cased and
     # comma-separated, so the zoom can show them and intake knows who is on the thread.
-    body_html = models.TextField(blank=True)
-    email_from = models.CharField(max_length=255, blank=True)
-    email_to = models.TextField(blank=True)
-    email_cc = models.TextField(blank=True)
-    message_id = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    body_html = models.TextField(blank=True, verbose_name=_("body html"))
+    email_from = models.CharField(max_length=255, blank=True, verbose_name=_("email from"))
+    email_to = models.TextField(blank=True, verbose_name=_("email to"))
+    email_cc = models.TextField(blank=True, verbose_name=_("email cc"))
+    message_id = models.CharField(max_length=255, blank=True, verbose_name=_("message id"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="article_ticket_idx"),
@@ -330,14 +432,20 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=255)
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100, default="application/octet-stream")
-    size = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("article")
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255, verbose_name=_("file"))
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
+    content_type = models.CharField(
+        max_length=100, default="application/octet-stream", verbose_name=_("content type")
+    )
+    size = models.PositiveBigIntegerField(default=0, verbose_name=_("size"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["id"]
 
     def __str__(self):
@@ -345,20 +453,35 @@ class Attachment(models.Model):
 
 
 class TimeEntry(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    minutes = models.PositiveIntegerField()
-    note = models.CharField(max_length=255, blank=True)
-    overage_accepted = models.BooleanField(default=False)
-    overage_accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="time_entries", verbose_name=_("ticket")
     )
-    overage_accepted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    minutes = models.PositiveIntegerField(verbose_name=_("minutes"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
+    overage_accepted = models.BooleanField(default=False, verbose_name=_("overage accepted"))
+    overage_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overage accepted by"),
+    )
+    overage_accepted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("overage accepted at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
         ordering = ["created_at"]
-        verbose_name_plural = "time entries"
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="timeentry_minutes_positive"),
         ]
@@ -370,16 +493,25 @@ class TimeEntry(models.Model):
 class TicketEvent(models.Model):
     """Append-only history of a ticket."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
     )
-    action = models.CharField(max_length=50)
-    from_value = models.CharField(max_length=255, blank=True)
-    to_value = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(max_length=50, verbose_name=_("action"))
+    from_value = models.CharField(max_length=255, blank=True, verbose_name=_("from value"))
+    to_value = models.CharField(max_length=255, blank=True, verbose_name=_("to value"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_idx")]
 

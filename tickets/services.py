@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contracts.models import Contract
 from contracts.services import contract_hours_check, contract_minutes_add, contract_ticket_moved
@@ -52,8 +53,8 @@ class OverageRequired(TicketError):
     def __init__(self, contract: Contract):
         self.contract = contract
         super().__init__(
-            f"This contract has used {contract.hours_used} of {contract.contract_hours} hours. "
-            "Add additional time?"
+            gettext("This contract has used %(used)s of %(hours)s hours. Add additional time?")
+            % {"used": contract.hours_used, "hours": contract.contract_hours}
         )
 
 
@@ -119,12 +120,16 @@ def attachments_check(files: list[UploadedFile]) -> list[str]:
     """Human-readable problems with the uploads (count and size limits)."""
     problems = []
     if len(files) > settings.HELPDESK_MAX_ATTACHMENTS:
-        problems.append(f"At most {settings.HELPDESK_MAX_ATTACHMENTS} files can be attached.")
+        problems.append(
+            gettext("At most %(count)s files can be attached.")
+            % {"count": settings.HELPDESK_MAX_ATTACHMENTS}
+        )
     limit = settings.HELPDESK_MAX_ATTACHMENT_SIZE
     for upload in files:
         if upload.size > limit:
             problems.append(
-                f"{upload.name} is larger than the limit of {limit // (1024 * 1024)} MB."
+                gettext("%(name)s is larger than the limit of %(size)s MB.")
+                % {"name": upload.name, "size": limit // (1024 * 1024)}
             )
     return problems
 
@@ -183,7 +188,7 @@ def ticket_create(
     )
     ticket.created_at = now
     if ticket.state.is_pending and ticket.pending_until is None:
-        raise TicketError("A pending state needs a pending time.")
+        raise TicketError(gettext("A pending state needs a pending time."))
     escalation_recompute(ticket, now)
     ticket.save()
     # auto_now_add overrides the value set above; keep `now` so due times match.
@@ -233,7 +238,7 @@ def article_add(
     `article_fields`: more of the article's fields (an email's addresses, its HTML)."""
     now = now or timezone.now()
     if not body or not body.strip():
-        raise TicketError("The message cannot be empty.")
+        raise TicketError(gettext("The message cannot be empty."))
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("state", "sla", "queue")
@@ -281,9 +286,9 @@ def pending_time_problem(
     if not state.is_pending:
         return None
     if pending_until is None:
-        return "A pending state needs a pending time."
+        return gettext("A pending state needs a pending time.")
     if pending_until <= (now or timezone.now()):
-        return "The pending time must be in the future."
+        return gettext("The pending time must be in the future.")
     return None
 
 
@@ -387,7 +392,10 @@ def ticket_update(*, ticket: Ticket, by, now: datetime | None = None, **changes)
     now = now or timezone.now()
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
-        raise TicketError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise TicketError(
+            gettext("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("state", "sla", "queue")
@@ -430,7 +438,7 @@ def ticket_add_time(
     the same transaction.
     """
     if minutes is None or minutes <= 0:
-        raise TicketError("Minutes must be greater than 0.")
+        raise TicketError(gettext("Minutes must be greater than 0."))
     # Lock the ticket, then its contract (the order of every path that moves contract
     # minutes): the contract read under the lock is the one the entry counts for.
     contract_id = (
@@ -482,9 +490,14 @@ def cc_addresses(addresses: Iterable[str], *, to: str = "") -> list[str]:
         if address != to.lower() and address not in cc:
             cc.append(address)
     if invalid:
-        raise TicketError(f"Not a valid email address: {', '.join(invalid)}.")
+        raise TicketError(
+            gettext("Not a valid email address: %(addresses)s.") % {"addresses": ", ".join(invalid)}
+        )
     if len(cc) > CC_MAX:
-        raise TicketError(f"At most {CC_MAX} Cc addresses, not {len(cc)}.")
+        raise TicketError(
+            gettext("At most %(max)s Cc addresses, not %(count)s.")
+            % {"max": CC_MAX, "count": len(cc)}
+        )
     return cc
 
 
@@ -508,7 +521,9 @@ def ticket_reply(
     """
     customer_user = ticket.customer_user
     if customer_user is None or not customer_user.email:
-        raise TicketError("This ticket has no customer user with an email address to reply to.")
+        raise TicketError(
+            gettext("This ticket has no customer user with an email address to reply to.")
+        )
     cc = cc_addresses(cc, to=customer_user.email)
     article = article_add(
         ticket=ticket,
@@ -533,7 +548,7 @@ def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
     replies thread under.
     """
     if not customer_user.email:
-        raise TicketError("This customer user has no email address.")
+        raise TicketError(gettext("This customer user has no email address."))
     ticket = ticket_create(
         customer_user=customer_user,
         channel="email",
@@ -579,9 +594,9 @@ def ticket_close_by_customer(
     """
     ticket = Ticket.objects.select_for_update().select_related("state").get(pk=ticket.pk)
     if ticket.state.state_type != "resolved":
-        raise TicketError("Only a resolved request can be closed.")
+        raise TicketError(gettext("Only a resolved request can be closed."))
     if satisfaction not in (1, 2, 3, 4):
-        raise TicketError("Choose a satisfaction level from 1 to 4.")
+        raise TicketError(gettext("Choose a satisfaction level from 1 to 4."))
     ticket.satisfaction = satisfaction
     ticket.satisfaction_comment = comment
     ticket.save(update_fields=["satisfaction", "satisfaction_comment", "updated_at"])

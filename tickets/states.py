@@ -1,17 +1,18 @@
 """Ticket state types and their categories (DESIGN §5)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StateType(models.TextChoices):
-    NEW = "new", "new"
-    OPEN = "open", "open"
-    PENDING_REMINDER = "pending_reminder", "pending reminder"
-    PENDING_AUTO_CLOSE = "pending_auto_close", "pending auto close"
-    RESOLVED = "resolved", "resolved"
-    CLOSED = "closed", "closed"
-    MERGED = "merged", "merged"
-    REMOVED = "removed", "removed"
+    NEW = "new", _("new")
+    OPEN = "open", _("open")
+    PENDING_REMINDER = "pending_reminder", _("pending reminder")
+    PENDING_AUTO_CLOSE = "pending_auto_close", _("pending auto close")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+    MERGED = "merged", _("merged")
+    REMOVED = "removed", _("removed")
 
 
 INCOMPLETE_TYPES = (

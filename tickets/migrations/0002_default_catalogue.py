@@ -1,29 +1,35 @@
 """The default state catalogue of DESIGN §4, priorities 1–4 and a default queue."""
 
 from django.db import migrations
+from django.utils.translation import gettext_noop
 
 STATES = [
-    ("new", "New", "new"),
-    ("open", "Open", "open"),
-    ("in_progress", "In progress", "open"),
-    ("awaiting_approval", "Awaiting approval", "open"),
-    ("planning", "Planning", "open"),
-    ("awaiting_implementation", "Awaiting implementation", "open"),
-    ("implementing", "Implementing", "open"),
-    ("declined", "Declined", "open"),
-    ("awaiting_backout", "Awaiting backout", "open"),
-    ("pending", "Pending reminder", "pending_reminder"),
-    ("pending_auto_close", "Pending auto close", "pending_auto_close"),
-    ("resolved", "Resolved", "resolved"),
-    ("closed", "Closed", "closed"),
-    ("completed", "Completed", "closed"),
-    ("cancelled", "Cancelled", "closed"),
-    ("closed_with_backout", "Closed with backout", "closed"),
-    ("merged", "Merged", "merged"),
-    ("removed", "Removed", "removed"),
+    ("new", gettext_noop("New"), "new"),
+    ("open", gettext_noop("Open"), "open"),
+    ("in_progress", gettext_noop("In progress"), "open"),
+    ("awaiting_approval", gettext_noop("Awaiting approval"), "open"),
+    ("planning", gettext_noop("Planning"), "open"),
+    ("awaiting_implementation", gettext_noop("Awaiting implementation"), "open"),
+    ("implementing", gettext_noop("Implementing"), "open"),
+    ("declined", gettext_noop("Declined"), "open"),
+    ("awaiting_backout", gettext_noop("Awaiting backout"), "open"),
+    ("pending", gettext_noop("Pending reminder"), "pending_reminder"),
+    ("pending_auto_close", gettext_noop("Pending auto close"), "pending_auto_close"),
+    ("resolved", gettext_noop("Resolved"), "resolved"),
+    ("closed", gettext_noop("Closed"), "closed"),
+    ("completed", gettext_noop("Completed"), "closed"),
+    ("cancelled", gettext_noop("Cancelled"), "closed"),
+    ("closed_with_backout", gettext_noop("Closed with backout"), "closed"),
+    ("merged", gettext_noop("Merged"), "merged"),
+    ("removed", gettext_noop("Removed"), "removed"),
 ]
-PRIORITIES = [(1, "Critical"), (2, "High"), (3, "Medium"), (4, "Low")]
-DEFAULT_QUEUE = "Service Desk"
+PRIORITIES = [
+    (1, gettext_noop("Critical")),
+    (2, gettext_noop("High")),
+    (3, gettext_noop("Medium")),
+    (4, gettext_noop("Low")),
+]
+DEFAULT_QUEUE = gettext_noop("Service Desk")
 
 
 def install(apps, schema_editor):
@@ -47,7 +53,9 @@ def uninstall(apps, schema_editor):
         name__in=[s[0] for s in STATES], tickets__isnull=True
     ).delete()
     apps.get_model("tickets", "Priority").objects.filter(tickets__isnull=True).delete()
-    apps.get_model("tickets", "Queue").objects.filter(name=DEFAULT_QUEUE, tickets__isnull=True).delete()
+    apps.get_model("tickets", "Queue").objects.filter(
+        name=DEFAULT_QUEUE, tickets__isnull=True
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -44,29 +45,29 @@ def agent_name(user, empty: str = "–") -> str:
 
 
 EVENT_LABELS = {
-    "created": "Created",
-    "article": "Article added",
-    "state": "State",
-    "pending_until": "Pending until",
-    "lock": "Locked",
-    "unlock": "Unlocked",
-    "owner": "Owner",
-    "responsible": "Responsible",
-    "queue": "Queue",
-    "priority": "Priority",
-    "service": "Service",
-    "sla": "SLA",
-    "contract": "Contract",
-    "type": "Type",
-    "time": "Time accounted",
-    "email_sent": "Email sent",
-    "satisfaction": "Satisfaction",
+    "created": _("Created"),
+    "article": _("Article added"),
+    "state": _("State"),
+    "pending_until": _("Pending until"),
+    "lock": _("Locked"),
+    "unlock": _("Unlocked"),
+    "owner": _("Owner"),
+    "responsible": _("Responsible"),
+    "queue": _("Queue"),
+    "priority": _("Priority"),
+    "service": _("Service"),
+    "sla": _("SLA"),
+    "contract": _("Contract"),
+    "type": _("Type"),
+    "time": _("Time accounted"),
+    "email_sent": _("Email sent"),
+    "satisfaction": _("Satisfaction"),
 }
 
 
 @register.filter
 def event_label(action: str) -> str:
-    return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())
+    return str(EVENT_LABELS.get(action, action.replace("_", " ").capitalize()))
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -93,7 +94,8 @@ def ticket_reply(request, number):
             attachments=form.cleaned_data["attachments"],
         )
         cc = form.cleaned_data["cc"]
-        return f"Reply sent to {', '.join([ticket.customer_user.email, *cc])}."
+        addresses = ", ".join([ticket.customer_user.email, *cc])
+        return gettext("Reply sent to %(addresses)s.") % {"addresses": addresses}
 
     return _act(request, ticket, form, "reply", "tickets:reply", reply)
 
@@ -119,7 +121,7 @@ def ticket_note(request, number):
             subject="Phone call" if phone else "Note",
             attachments=form.cleaned_data["attachments"],
         )
-        return "Phone call noted." if phone else "Note added."
+        return gettext("Phone call noted.") if phone else gettext("Note added.")
 
     return _act(request, ticket, form, "note", "tickets:note", note)
 
@@ -140,7 +142,7 @@ def ticket_state(request, number):
             by=request.user,
             pending_until=form.cleaned_data["pending_until"] if state.is_pending else None,
         )
-        return f"State set to {state.label}."
+        return gettext("State set to %(state)s.") % {"state": gettext(state.label)}
 
     return _act(request, ticket, form, "state", "tickets:set-state", set_state)
 
@@ -163,7 +165,9 @@ def ticket_time(request, number):
             note=data["note"],
             accept_overage=data["accept_overage"],
         )
-        return f"{data['minutes']} minutes added."
+        return ngettext(
+            "%(minutes)s minute added.", "%(minutes)s minutes added.", data["minutes"]
+        ) % {"minutes": data["minutes"]}
 
     return _act(request, ticket, form, "time", "tickets:add-time", add_time)
 
@@ -179,7 +183,8 @@ def ticket_lock_toggle(request, number):
     if locked is None:
         locked = not ticket.is_locked
     services.ticket_lock(ticket=ticket, by=request.user, locked=locked)
-    return _done(request, number, "Ticket locked." if locked else "Ticket unlocked.")
+    message = gettext("Ticket locked.") if locked else gettext("Ticket unlocked.")
+    return _done(request, number, message)
 
 
 @agent_required
@@ -200,12 +205,12 @@ def ticket_fields(request, number):
     if form.is_valid():
         changes = form.changes()
         if not changes:
-            form.add_error(None, "Nothing to change.")
+            form.add_error(None, gettext("Nothing to change."))
         else:
             try:
                 services.ticket_update(ticket=ticket, by=request.user, **changes)
             except services.TicketError as error:
                 form.add_error(None, str(error))
             else:
-                return _done(request, number, "Ticket updated.")
+                return _done(request, number, gettext("Ticket updated."))
     return _form_response(request, ticket, "update", form)

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
@@ -18,8 +20,8 @@ from ..forms import PrefillForm, TicketCreateForm, create_initial
 from ..models import Article
 
 CHANNELS = {
-    "phone": {"title": "New phone ticket", "icon": "telephone", "url": "tickets:new-phone"},
-    "email": {"title": "New email ticket", "icon": "envelope", "url": "tickets:new-email"},
+    "phone": {"title": _("New phone ticket"), "icon": "telephone", "url": "tickets:new-phone"},
+    "email": {"title": _("New email ticket"), "icon": "envelope", "url": "tickets:new-email"},
 }
 
 
@@ -54,8 +56,13 @@ def _ticket_new(request, channel: str):
             except services.TicketError as error:
                 form.add_error(None, str(error))
             else:
-                sent = " and emailed to the customer user" if channel == "email" else ""
-                messages.success(request, f"Ticket #{number} created{sent}.")
+                if channel == "email":
+                    message = gettext(
+                        "Ticket #%(number)s created and emailed to the customer user."
+                    )
+                else:
+                    message = gettext("Ticket #%(number)s created.")
+                messages.success(request, message % {"number": number})
                 return redirect("tickets:detail", number)
         status = 400
     else:
@@ -113,6 +120,7 @@ def contact_new(request, customer_id):
             detail = {"login": contact.login, "label": label}
             trigger_client_event(response, "contactCreated", detail, after="settle")
             trigger_client_event(response, "closeModal", after="settle")
-            return trigger_client_event(response, "showMessage", f"Contact {label} added.")
+            message = gettext("Contact %(name)s added.") % {"name": label}
+            return trigger_client_event(response, "showMessage", message)
     # Invalid input re-renders the modal with the errors and what was typed (200: it stays open).
     return render(request, "tickets/_contact_modal.html", {"form": form, "customer": customer})

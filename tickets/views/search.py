@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from helpdesk.auth import agent_required
@@ -9,16 +10,16 @@ from ..selectors import tickets_for_agent
 
 PAGE_SIZE = 25
 COLUMNS = (
-    ("number", "Number"),
-    ("title", "Title"),
-    ("customer", "Customer"),
-    (None, "Customer user"),
-    ("state", "State"),
-    ("priority", "Priority"),
-    ("queue", "Queue"),
-    (None, "Owner"),
-    ("escalation", "Escalation"),
-    ("created", "Created"),
+    ("number", _("Number")),
+    ("title", _("Title")),
+    ("customer", _("Customer")),
+    (None, _("Customer user")),
+    ("state", _("State")),
+    ("priority", _("Priority")),
+    ("queue", _("Queue")),
+    (None, _("Owner")),
+    ("escalation", _("Escalation")),
+    ("created", _("Created")),
 )
 
 
