@@ -57,7 +57,7 @@ MAKEMESSAGES := $(DEV) $(PY) manage.py makemessages -l ja --add-location=file -i
 messages: install
 	$(MAKEMESSAGES)
 	$(MAKEMESSAGES) -d djangojs -i vendor
-	$(DEV) $(PY) manage.py compilemessages -l ja
+	$(DEV) $(PY) manage.py compilemessages -l ja -i .venv -i node_modules
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles screenshots .pytest_cache .ruff_cache

@@ -373,12 +373,17 @@ class TicketUpdateForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields if name in self.data}
 
 
+class QueuesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _named_data(obj.name)
+
+
 class MyQueuesForm(forms.Form):
-    my_queues = forms.ModelMultipleChoiceField(
+    my_queues = QueuesChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Tickets in My Queues",
+        label=_("Tickets in My Queues"),
     )
 
     def __init__(self, *args, user, **kwargs):

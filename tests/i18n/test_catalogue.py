@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from tests import factories
 from tickets.models import Article
@@ -167,19 +168,21 @@ def msgid_patterns():
 def world(db, admin_user):
     """One of everything a page shows: a customer with a contract, contacts, a location and
     a notification group; a ticket with articles of every kind; a portal user with requests."""
-    queue = factories.QueueFactory(name="Service Desk", email_address="desk@example.com")
+    queue = factories.QueueFactory(name="First line", email_address="desk@example.com")
     factories.TeamFactory(members=[admin_user], queues=[queue])
     customer = factories.CustomerFactory(customer_id="ACME", name="Acme Ltd")
     portal_user = factories.PortalUserFactory(customer=customer, login="mia")
     location = factories.LocationFactory(customer=customer, name="Head office")
     factories.AreaFactory(location=location, name="Floor 2")
-    factories.NotificationGroupFactory(customer=customer, customer_users=[portal_user])
+    factories.NotificationGroupFactory(customer=customer).customer_users.set([portal_user])
     service = factories.ServiceFactory(name="Workplace")
-    factories.ServiceFactory(name="Laptop", parent=service)
+    laptop = factories.ServiceFactory(name="Laptop", parent=service)
+    factories.ServiceFactory(name="Printer", parent=service)
+    network = factories.ServiceFactory(name="Network")
     contract = factories.ContractFactory(
         customer=customer,
         customer_contact=portal_user,
-        services=[service],
+        services=[service, network],
         has_hour_restriction=True,
         contract_hours=10,
         hours_notification_threshold=8,
@@ -197,9 +200,7 @@ def world(db, admin_user):
     factories.TicketFactory(
         queue=queue, customer_user=portal_user, state="pending_auto_close", resolved_at=now
     )
-    factories.TicketFactory(
-        queue=queue, customer_user=portal_user, state="closed", closed_at=now
-    )
+    factories.TicketFactory(queue=queue, customer_user=portal_user, state="closed", closed_at=now)
     factories.TicketFactory(
         queue=queue, customer_user=portal_user, state="pending", pending_until=now - timedelta(1)
     )
@@ -215,7 +216,13 @@ def world(db, admin_user):
     factories.ArticleFactory(ticket=ticket, channel="note")
     factories.TimeEntryFactory(ticket=ticket, agent=admin_user, minutes=30)
     factories.TicketEventFactory(ticket=ticket, action="state", from_value="new", to_value="open")
-    return {"customer": customer, "portal_user": portal_user, "ticket": ticket, "service": service}
+    return {
+        "customer": customer,
+        "portal_user": portal_user,
+        "ticket": ticket,
+        "service": service,
+        "laptop": laptop,
+    }
 
 
 def agent_urls(world):
@@ -247,7 +254,7 @@ def agent_urls(world):
     for dashboard, object_id in (("cic", cid), ("cuic", user.login)):
         from dashboards.widgets import get_dashboard
 
-        for widget in get_dashboard(dashboard).keys():
+        for widget in get_dashboard(dashboard).keys:
             urls.append(reverse("dashboards:widget", args=[dashboard, object_id, widget]))
     return urls
 
@@ -259,7 +266,7 @@ def portal_urls(world):
         reverse("portal:home"),
         reverse("portal:new"),
         reverse("portal:new") + f"?service={service.pk}",
-        reverse("portal:new") + f"?service={service.pk}&subcategory=999999",
+        reverse("portal:new") + f"?service={service.pk}&subcategory={world['laptop'].pk}",
         reverse("portal:detail", args=[ticket.number]),
         reverse("portal:closed"),
         reverse("portal:closed") + "?created_after=bad",
@@ -287,11 +294,13 @@ def untranslated(pages):
 
 
 def japanese(pages):
+    # A language choice names each language in itself.
+    own_names = {get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
     return sorted(
         (url, text)
         for url, html in pages.items()
         for text in page_texts(html, "en")
-        if JAPANESE.search(text)
+        if JAPANESE.search(text) and text not in own_names
     )
 
 

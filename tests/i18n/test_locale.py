@@ -187,9 +187,7 @@ def test_portal_preferences_refuse_a_bad_zone(portal_client, portal_user):
 
 
 def test_portal_preferences_are_the_portal_users_only(client, agent, portal_user):
-    assert client.get(reverse("portal:preferences"))["Location"].startswith(
-        reverse("portal:login")
-    )
+    assert client.get(reverse("portal:preferences"))["Location"].startswith(reverse("portal:login"))
     client.force_login(agent)
     client.post(reverse("portal:preferences"), {"language": "ja"})
     portal_user.refresh_from_db()
