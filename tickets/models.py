@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
@@ -149,8 +150,8 @@ class TicketState(models.Model):
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("Email")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
+    EMAIL = "email", pgettext_lazy("channel", "Email")
     PORTAL = "portal", _("Portal")
     WEB = "web", _("Web")
 
@@ -366,8 +367,8 @@ class Article(models.Model):
         SYSTEM = "system", _("System")
 
     class ArticleChannel(models.TextChoices):
-        PHONE = "phone", _("Phone")
-        EMAIL = "email", _("Email")
+        PHONE = "phone", pgettext_lazy("channel", "Phone")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
         PORTAL = "portal", _("Portal")
         NOTE = "note", _("Note")
         WEB = "web", _("Web")
