@@ -131,10 +131,9 @@ class CustomerUserForm(forms.ModelForm):
         self.fields["customers"].help_text = gettext(
             "Further customers; the primary one is always added."
         )
-        self.fields["language"].choices = [
-            ("", gettext("The browser's language")),
-            *settings.LANGUAGES,
-        ]
+        self.fields["language"].widget = forms.Select(
+            choices=[("", gettext("The browser's language")), *settings.LANGUAGES]
+        )
         zone_select(self.fields["time_zone"], default=gettext("the customer's"))
 
     def clean_login(self):

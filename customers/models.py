@@ -6,7 +6,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import TimeStamped
-from helpdesk.validators import login_validator, validate_time_zone
+from helpdesk.validators import login_validator, validate_language, validate_time_zone
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -105,7 +105,7 @@ class CustomerUser(TimeStamped):
         _("language"),
         max_length=10,
         blank=True,
-        choices=settings.LANGUAGES,
+        validators=[validate_language],
         help_text=_("Blank: the browser's."),
     )
     time_zone = models.CharField(

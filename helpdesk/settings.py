@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -131,7 +132,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", "English"), ("ja", "日本語")]
+# English, and every language with a catalogue under locale/: a new language is a new catalogue.
+LANGUAGES = [
+    (code, LANG_INFO[code]["name_local"])
+    for code in sorted(
+        {"en"} | {p.parts[-3] for p in BASE_DIR.glob("locale/*/LC_MESSAGES/django.po")}
+    )
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["helpdesk.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")

@@ -42,6 +42,18 @@ def validate_sane_date(value: datetime.date | datetime.datetime | None) -> None:
         )
 
 
+def validate_language(value: str) -> None:
+    """A language the site has a catalogue for (`settings.LANGUAGES`)."""
+    from .i18n import language_valid
+
+    if value and not language_valid(value):
+        raise ValidationError(
+            "%(value)s is not a language of this site.",
+            code="invalid_language",
+            params={"value": value},
+        )
+
+
 def validate_time_zone(value: str) -> None:
     """An IANA zone a person can pick, e.g. `Europe/Berlin`."""
     from .i18n import zone_valid

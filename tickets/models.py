@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
 from helpdesk.models import TimeStamped
-from helpdesk.validators import validate_time_zone
+from helpdesk.validators import validate_language, validate_time_zone
 
 from .querysets import TicketQuerySet
 from .states import (
@@ -525,7 +525,7 @@ class AgentPreferences(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_preferences"
     )
     my_queues = models.ManyToManyField(Queue, related_name="+", blank=True)
-    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+    language = models.CharField(max_length=10, blank=True, validators=[validate_language])
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 
     class Meta:

@@ -52,7 +52,7 @@ def arrange():
 
 
 def test_agent_switches_to_japanese_and_works_the_cic_and_zoom(page, screenshot):
-    agent, hana, ticket = arrange()
+    agent, _hana, ticket = arrange()
     login_in_browser(page, "login", agent.username)
     assert page.locator("html").get_attribute("lang") == "en"
 
@@ -79,7 +79,7 @@ def test_agent_switches_to_japanese_and_works_the_cic_and_zoom(page, screenshot)
 
 
 def test_portal_user_with_japanese_preference_sees_the_portal_in_japanese(page, screenshot):
-    agent, hana, ticket = arrange()
+    _agent, hana, ticket = arrange()
     login_in_browser(page, "portal:login", hana.login)
 
     assert page.locator("html").get_attribute("lang") == "ja"
