@@ -31,6 +31,7 @@ from django.db.models import Max
 from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from contracts.models import SLA, Contract, ContractNotification, Service
@@ -108,17 +109,33 @@ STREETS = [
     "Industrieweg",
     "Parkallee",
 ]
-LOCATION_NAMES = ["Headquarters", "Branch office", "Warehouse", "Data center", "Plant", "Lab"]
-AREA_NAMES = ["Ground floor", "1st floor", "2nd floor", "Reception", "Server room", "Finance",
-              "Sales", "Production", "Meeting rooms"]  # fmt: skip
+LOCATION_NAMES = [
+    gettext_noop("Headquarters"),
+    gettext_noop("Branch office"),
+    gettext_noop("Warehouse"),
+    gettext_noop("Data center"),
+    gettext_noop("Plant"),
+    gettext_noop("Lab"),
+]
+AREA_NAMES = [
+    gettext_noop("Ground floor"),
+    gettext_noop("1st floor"),
+    gettext_noop("2nd floor"),
+    gettext_noop("Reception"),
+    gettext_noop("Server room"),
+    gettext_noop("Finance"),
+    gettext_noop("Sales"),
+    gettext_noop("Production"),
+    gettext_noop("Meeting rooms"),
+]
 
 QUEUES = [
     # name, first response, update, solution minutes (default queue comes from the migration)
-    ("Workplace", 120, 480, 2880),
-    ("Applications", 240, 960, 4320),
-    ("Network", 60, 240, 1440),
-    ("Hosting", 60, 240, 1440),
-    ("Billing", 480, 2880, 10080),
+    (gettext_noop("Workplace"), 120, 480, 2880),
+    (gettext_noop("Applications"), 240, 960, 4320),
+    (gettext_noop("Network"), 60, 240, 1440),
+    (gettext_noop("Hosting"), 60, 240, 1440),
+    (gettext_noop("Billing"), 480, 2880, 10080),
 ]
 TEAMS = [
     ("1st Level Support", ["Service Desk", "Workplace"]),
@@ -126,57 +143,73 @@ TEAMS = [
     ("Infrastructure", ["Network", "Hosting"]),
     ("Back Office", ["Billing"]),
 ]
-TICKET_TYPES = ["Incident", "Service request", "Problem", "Change"]
+TICKET_TYPES = [
+    gettext_noop("Incident"),
+    gettext_noop("Service request"),
+    gettext_noop("Problem"),
+    gettext_noop("Change"),
+]
 # Top-level service → sub-service → (queue, titles)
 SERVICES = {
-    "Workplace": {
-        "Laptop & desktop": ("Workplace", ["Laptop does not boot after update",
+    gettext_noop("Workplace"): {
+        gettext_noop("Laptop & desktop"): ("Workplace", ["Laptop does not boot after update",
             "Docking station not detecting monitors", "New laptop for {name}",
             "Keyboard replacement needed", "PC very slow since this morning"]),
-        "Printing": ("Workplace", ["Printer on {area} jams constantly",
+        gettext_noop("Printing"): ("Workplace", ["Printer on {area} jams constantly",
             "Cannot print PDFs", "Toner empty on {area}", "Scan to e-mail not working"]),
-        "Software installation": ("Applications", ["Install Adobe Acrobat for {name}",
+        gettext_noop("Software installation"): ("Applications", ["Install Adobe Acrobat for {name}",
             "Visio licence request", "Update Office to the latest version"]),
-        "Mobile devices": ("Workplace", ["Phone does not sync mail", "New smartphone for {name}",
+        gettext_noop("Mobile devices"):
+            ("Workplace", ["Phone does not sync mail", "New smartphone for {name}",
             "Lost phone – please wipe"]),
     },
-    "Network & Access": {
-        "VPN": ("Network", ["VPN disconnects every few minutes", "VPN access for {name}",
+    gettext_noop("Network & Access"): {
+        gettext_noop("VPN"):
+            ("Network", ["VPN disconnects every few minutes", "VPN access for {name}",
             "Cannot reach file server over VPN"]),
-        "Wi-Fi": ("Network", ["No Wi-Fi on {area}", "Guest Wi-Fi password for visitors",
+        gettext_noop("Wi-Fi"):
+            ("Network", ["No Wi-Fi on {area}", "Guest Wi-Fi password for visitors",
             "Wi-Fi slow in the meeting rooms"]),
-        "Firewall change": ("Network", ["Open port 443 for the new web shop",
+        gettext_noop("Firewall change"): ("Network", ["Open port 443 for the new web shop",
             "Allow partner IP range", "Firewall rule review"]),
     },
-    "Email & Collaboration": {
-        "Mailbox": ("Workplace", ["Mailbox full", "Shared mailbox for the sales team",
+    gettext_noop("Email & Collaboration"): {
+        gettext_noop("Mailbox"): ("Workplace", ["Mailbox full", "Shared mailbox for the sales team",
             "Out-of-office cannot be set", "Spam filter blocks supplier mails"]),
-        "Video conferencing": ("Applications", ["Camera not detected in Teams",
+        gettext_noop("Video conferencing"): ("Applications", ["Camera not detected in Teams",
             "Meeting room display shows no picture", "Echo in video calls"]),
     },
-    "Accounts": {
-        "Password reset": ("Service Desk", ["Password reset for {name}", "Account locked out",
+    gettext_noop("Accounts"): {
+        gettext_noop("Password reset"):
+            ("Service Desk", ["Password reset for {name}", "Account locked out",
             "MFA device lost"]),
-        "New employee": ("Service Desk", ["Onboarding: {name} starts next Monday",
+        gettext_noop("New employee"): ("Service Desk", ["Onboarding: {name} starts next Monday",
             "Accounts and hardware for new hire {name}"]),
-        "Leaver": ("Service Desk", ["Offboarding: {name} leaves at month end",
+        gettext_noop("Leaver"): ("Service Desk", ["Offboarding: {name} leaves at month end",
             "Disable accounts of {name}"]),
     },
-    "Hosting": {
-        "Server": ("Hosting", ["Disk space low on file server", "Web server returns 502",
+    gettext_noop("Hosting"): {
+        gettext_noop("Server"):
+            ("Hosting", ["Disk space low on file server", "Web server returns 502",
             "Patch window for database servers"]),
-        "Backup & restore": ("Hosting", ["Restore deleted folder from yesterday",
+        gettext_noop("Backup & restore"): ("Hosting", ["Restore deleted folder from yesterday",
             "Backup job failed last night", "Restore e-mail of {name}"]),
     },
-    "Business Applications": {
-        "ERP": ("Applications", ["ERP invoice run failed", "New user in ERP for {name}",
+    gettext_noop("Business Applications"): {
+        gettext_noop("ERP"):
+            ("Applications", ["ERP invoice run failed", "New user in ERP for {name}",
             "ERP report shows wrong totals"]),
-        "CRM": ("Applications", ["CRM export to Excel broken", "CRM access for {name}"]),
-        "Accounting": ("Billing", ["Question about the last invoice",
+        gettext_noop("CRM"):
+            ("Applications", ["CRM export to Excel broken", "CRM access for {name}"]),
+        gettext_noop("Accounting"): ("Billing", ["Question about the last invoice",
             "Please send a copy of invoice {num}", "Update billing address"]),
     },
 }  # fmt: skip
-SLAS = [("Gold", 30, 120, 480), ("Silver", 60, 480, 1440), ("Bronze", 240, 1440, 4320)]
+SLAS = [
+    (gettext_noop("Gold"), 30, 120, 480),
+    (gettext_noop("Silver"), 60, 480, 1440),
+    (gettext_noop("Bronze"), 240, 1440, 4320),
+]
 CUSTOMER_BODIES = [
     "Hello support team,\n\n{title}. It started this morning and several colleagues are "
     "affected. Could you please have a look?\n\nKind regards\n{name}",

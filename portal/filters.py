@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.models import Service
 from customers.models import CustomerUser
@@ -18,31 +20,33 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ClosedRequestFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(
-        field_name="number", lookup_expr="icontains", label="Reference"
+        field_name="number", lookup_expr="icontains", label=pgettext_lazy("portal", "Reference")
     )
     created_after = DayFilter(
-        field_name="created_at", after=True, label="Started from", widget=DATE
+        field_name="created_at", after=True, label=_("Started from"), widget=DATE
     )
     created_before = DayFilter(
-        field_name="created_at", after=False, label="Started until", widget=DATE
+        field_name="created_at", after=False, label=_("Started until"), widget=DATE
     )
-    closed_after = DayFilter(field_name="closed_at", after=True, label="Closed from", widget=DATE)
+    closed_after = DayFilter(
+        field_name="closed_at", after=True, label=_("Closed from"), widget=DATE
+    )
     closed_before = DayFilter(
-        field_name="closed_at", after=False, label="Closed until", widget=DATE
+        field_name="closed_at", after=False, label=_("Closed until"), widget=DATE
     )
     service = django_filters.ModelChoiceFilter(
         queryset=Service.objects.none(),
         method="filter_service",
-        label="Service",
-        empty_label="Any service",
+        label=_("Service"),
+        empty_label=_("Any service"),
     )
     # Named by login, the customer user's natural key (DESIGN §6); unknown = a form error.
     caller = django_filters.ModelChoiceFilter(
         queryset=CustomerUser.objects.none(),
         to_field_name="login",
         field_name="customer_user",
-        label="Caller",
-        empty_label="Anyone",
+        label=pgettext_lazy("portal", "Caller"),
+        empty_label=_("Anyone"),
     )
 
     class Meta:

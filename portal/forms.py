@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Service
 from helpdesk.forms import OnceForm, submission_key_field
@@ -29,22 +31,24 @@ class ServiceStepForm(forms.Form):
         data = super().clean()
         service, subcategory = data.get("service"), data.get("subcategory")
         if subcategory is not None and (service is None or subcategory.parent_id != service.pk):
-            self.add_error("subcategory", "This sub-category does not belong to the service.")
+            self.add_error(
+                "subcategory", gettext("This sub-category does not belong to the service.")
+            )
         return data
 
 
 class NewRequestForm(ServiceStepForm):
-    title = forms.CharField(max_length=255, label="Title")
+    title = forms.CharField(max_length=255, label=_("Title"))
     description = forms.CharField(
-        label="Short description",
+        label=_("Short description"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What happened, and what do you expect?",
+        help_text=_("What happened, and what do you expect?"),
     )
     impact = forms.TypedChoiceField(
-        choices=Impact.choices, coerce=int, label="Who is affected?", initial=Impact.PERSON
+        choices=Impact.choices, coerce=int, label=_("Who is affected?"), initial=Impact.PERSON
     )
     urgency = forms.TypedChoiceField(
-        choices=Urgency.choices, coerce=int, label="How urgent is it?", initial=Urgency.MEDIUM
+        choices=Urgency.choices, coerce=int, label=_("How urgent is it?"), initial=Urgency.MEDIUM
     )
     attachments = MultipleFileField()
     key = submission_key_field(required=True)
@@ -54,13 +58,13 @@ class NewRequestForm(ServiceStepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].required = True
-        self.fields["service"].error_messages["invalid_choice"] = (
+        self.fields["service"].error_messages["invalid_choice"] = _(
             "This service is not available to you."
         )
-        self.fields["subcategory"].error_messages["invalid_choice"] = (
+        self.fields["subcategory"].error_messages["invalid_choice"] = _(
             "This sub-category is not available."
         )
-        self.fields["key"].error_messages["required"] = (
+        self.fields["key"].error_messages["required"] = _(
             "This form has expired; please reload the page and submit again."
         )
 
@@ -73,7 +77,7 @@ class NewRequestForm(ServiceStepForm):
             and "subcategory" not in self.errors
             and Service.objects.active().filter(parent=service).exists()
         ):
-            self.add_error("subcategory", "Choose a sub-category.")
+            self.add_error("subcategory", gettext("Choose a sub-category."))
         return data
 
 
@@ -82,41 +86,43 @@ class NewRequestForm(ServiceStepForm):
 
 class UpdateForm(OnceForm):
     comment = forms.CharField(
-        label="Update the request",
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Add information or a question…"}),
-        error_messages={"required": "Please write what you want to add."},
+        label=_("Update the request"),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("Add information or a question…")}
+        ),
+        error_messages={"required": _("Please write what you want to add.")},
     )
     attachments = MultipleFileField()
 
     def clean_comment(self):
         comment = self.cleaned_data["comment"].strip()
         if not comment:
-            raise forms.ValidationError("Please write what you want to add.")
+            raise forms.ValidationError(gettext("Please write what you want to add."))
         return comment
 
 
 class ReopenForm(OnceForm):
     comment = forms.CharField(
-        label="Why is the problem not solved?",
+        label=_("Why is the problem not solved?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Please tell us why you reopen the request."},
+        error_messages={"required": _("Please tell us why you reopen the request.")},
     )
 
     def clean_comment(self):
         comment = self.cleaned_data["comment"].strip()
         if not comment:
-            raise forms.ValidationError("Please tell us why you reopen the request.")
+            raise forms.ValidationError(gettext("Please tell us why you reopen the request."))
         return comment
 
 
 class CloseForm(OnceForm):
     satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you with the solution?",
+        label=_("How satisfied are you with the solution?"),
         choices=Satisfaction.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose your level of satisfaction."},
+        error_messages={"required": _("Please choose your level of satisfaction.")},
     )
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

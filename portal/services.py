@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contracts.models import Service
 from customers.models import CustomerUser
@@ -48,12 +49,12 @@ def portal_request_create(
 
     def create() -> str:
         if not allowed_services(customer_user).filter(pk=service.pk).exists():
-            raise TicketError("This service is not available to you.")
+            raise TicketError(_("This service is not available to you."))
         children = subcategories(service)
         if subcategory is not None and not children.filter(pk=subcategory.pk).exists():
-            raise TicketError("This sub-category does not belong to the chosen service.")
+            raise TicketError(_("This sub-category does not belong to the chosen service."))
         if subcategory is None and children.exists():
-            raise TicketError("Choose a sub-category.")
+            raise TicketError(_("Choose a sub-category."))
         contract = contract_for(customer_user, service)
         ticket = ticket_create(
             title=title,
@@ -107,7 +108,7 @@ def portal_request_update(
     """A public customer article on an open request; resets the update escalation."""
     ticket = _locked(ticket)
     if ticket.state.category != "incomplete":
-        raise TicketError("This request can no longer be updated.")
+        raise TicketError(_("This request can no longer be updated."))
     article = _customer_article(ticket, customer_user, comment, attachments=attachments)
     customer_update_notice_add(article=article, action="update")
     return article
@@ -118,7 +119,7 @@ def portal_request_reopen(*, ticket: Ticket, customer_user: CustomerUser, commen
     """Reopen a resolved request: the comment goes into the public log, the state to `open`."""
     ticket = _locked(ticket)
     if ticket.state.state_type != "resolved":
-        raise TicketError("Only a resolved request can be reopened.")
+        raise TicketError(_("Only a resolved request can be reopened."))
     subject = f"Reopened: {ticket.title}"
     article = _customer_article(ticket, customer_user, comment, subject=subject)
     ticket_set_state(

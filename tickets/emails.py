@@ -32,6 +32,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.models import Contract, ContractNotification
 from customers.models import CustomerUser, NotificationEvent, NotificationGroup
@@ -225,9 +227,9 @@ def _customer_update(message: OutboxMessage) -> Email:
 # --- notification groups and the contract's "ticket closed" update ----------------------------
 
 HEADLINES = {
-    NotificationEvent.TICKET_CREATED: "New ticket",
-    NotificationEvent.AGENT_PUBLIC_REPLY: "Reply from support",
-    NotificationEvent.TICKET_CLOSED: "Ticket closed",
+    NotificationEvent.TICKET_CREATED: _("New ticket"),
+    NotificationEvent.AGENT_PUBLIC_REPLY: _("Reply from support"),
+    NotificationEvent.TICKET_CLOSED: _("Ticket closed"),
 }
 
 
@@ -282,7 +284,7 @@ def ticket_closed_emails_add(*, ticket: Ticket) -> None:
     )
     if not ticket.contract_id:
         return
-    notice, _ = ContractNotification.objects.get_or_create(
+    notice, _created = ContractNotification.objects.get_or_create(
         contract_id=ticket.contract_id,
         kind=ContractNotification.Kind.TICKET_CLOSED,
         key=f"ticket:{ticket.pk}:{closed_at}"[:100],
@@ -325,9 +327,9 @@ def _contract_ticket_closed(message: OutboxMessage) -> Email:
 
 CONTEXT_RELATED = ("queue", "state", "priority", "owner", "responsible", "customer")
 ESCALATION_LABELS = (
-    ("first_response_due", "First response"),
-    ("update_due", "Update"),
-    ("solution_due", "Solution"),
+    ("first_response_due", _("First response")),
+    ("update_due", pgettext_lazy("SLA", "Update")),
+    ("solution_due", _("Solution")),
 )
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.auth import portal_user_required
@@ -49,6 +50,6 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        messages.success(request, "Your password has been changed. You are still logged in.")
+        messages.success(request, _("Your password has been changed. You are still logged in."))
         return redirect("portal:home")
     return render(request, "portal/password.html", {"form": form})

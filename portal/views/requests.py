@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.auth import portal_user_required
@@ -61,7 +62,7 @@ def _act(request, ticket, form, name: str, work, *, applies: bool, refusal: str)
     or 409 when the action no longer applies to the request."""
     if form.is_valid():
         try:
-            message, _ = submit_once(
+            message, _first = submit_once(
                 user=request.user,
                 action=f"portal:{name}:{ticket.number}",
                 key=form.cleaned_data["key"],
@@ -89,10 +90,10 @@ def update(request, number):
             comment=form.cleaned_data["comment"],
             attachments=form.cleaned_data["attachments"],
         )
-        return "Thank you, your update was added to the request."
+        return _("Thank you, your update was added to the request.")
 
     applies = ticket.state.category == "incomplete"
-    refusal = "This request can no longer be updated."
+    refusal = _("This request can no longer be updated.")
     return _act(request, ticket, form, "update", add_update, applies=applies, refusal=refusal)
 
 
@@ -108,10 +109,10 @@ def reopen(request, number):
             customer_user=request.customer_user,
             comment=form.cleaned_data["comment"],
         )
-        return "The request is open again; support has been told."
+        return _("The request is open again; support has been told.")
 
     applies = ticket.state.state_type == "resolved"
-    refusal = "Only a resolved request can be reopened."
+    refusal = _("Only a resolved request can be reopened.")
     return _act(request, ticket, form, "reopen", reopen_request, applies=applies, refusal=refusal)
 
 
@@ -128,10 +129,10 @@ def close(request, number):
             satisfaction=form.cleaned_data["satisfaction"],
             comment=form.cleaned_data["comment"],
         )
-        return "Thank you for your feedback. The request is closed."
+        return _("Thank you for your feedback. The request is closed.")
 
     applies = ticket.state.state_type == "resolved"
-    refusal = "Only a resolved request can be closed."
+    refusal = _("Only a resolved request can be closed.")
     return _act(request, ticket, form, "close", close_request, applies=applies, refusal=refusal)
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from helpdesk.auth import portal_user_required
 from tickets.services import TicketError
@@ -27,7 +28,7 @@ def new_request(request):
         return _create(request)
     step = ServiceStepForm(request.GET, customer_user=customer_user)
     if not step.is_valid():
-        messages.error(request, "This service is not available to you; please choose another.")
+        messages.error(request, _("This service is not available to you; please choose another."))
         return redirect("portal:new")
     service, subcategory = step.cleaned_data["service"], step.cleaned_data["subcategory"]
     services = list(allowed_services(customer_user))
@@ -92,14 +93,16 @@ def _create(request):
         else:
             if created:
                 messages.success(
-                    request, f"Thank you! Your request {ticket.number} has been registered."
+                    request,
+                    _("Thank you! Your request %(number)s has been registered.")
+                    % {"number": ticket.number},
                 )
             return redirect("portal:detail", ticket.number)
     service = form.cleaned_data.get("service")
     subcategory = form.cleaned_data.get("subcategory")
     if service is None:
         # A forged or no longer available service: start again from step 1.
-        messages.error(request, "This service is not available to you; please choose another.")
+        messages.error(request, _("This service is not available to you; please choose another."))
         return redirect("portal:new")
     services_count = allowed_services(customer_user).count()
     children_count = subcategories(service).count()
