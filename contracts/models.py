@@ -54,7 +54,9 @@ class Service(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+        # Names of the default catalogue are in the translation catalogue too.
+        name = gettext(self.name)
+        return f"{gettext(self.parent.name)} › {name}" if self.parent_id else name
 
 
 class SLA(TimeStamped):
@@ -74,7 +76,7 @@ class SLA(TimeStamped):
         verbose_name_plural = _("SLAs")
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)
 
 
 class ContractQuerySet(models.QuerySet):

@@ -3,8 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
@@ -66,7 +66,7 @@ class Queue(TimeStamped):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)
 
 
 class Team(TimeStamped):
@@ -105,7 +105,7 @@ class Priority(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.level} {self.name}"
+        return f"{self.level} {gettext(self.name)}"
 
 
 class TicketType(models.Model):
@@ -117,7 +117,8 @@ class TicketType(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        # Names of the default catalogue are in the translation catalogue too.
+        return gettext(self.name)
 
 
 class TicketState(models.Model):
@@ -133,7 +134,7 @@ class TicketState(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.label
+        return gettext(self.label)
 
     @property
     def category(self) -> str | None:
