@@ -254,4 +254,4 @@ class NotificationGroup(TimeStamped):
 
     def get_events_display(self):
         labels = dict(NotificationEvent.choices)
-        return ", ".join(labels.get(e, e) for e in self.events)
+        return ", ".join(str(labels.get(e, e)) for e in self.events)

@@ -90,16 +90,16 @@ COMPANY_KINDS = _words(
 )
 LEGAL_FORMS = ["GmbH", "AG", "Ltd", "Inc.", "KG", "SE", "LLC"]
 CITIES = [
-    ("Berlin", "10115", "Germany"),
-    ("Hamburg", "20095", "Germany"),
-    ("Munich", "80331", "Germany"),
-    ("Cologne", "50667", "Germany"),
-    ("Vienna", "1010", "Austria"),
-    ("Zurich", "8001", "Switzerland"),
-    ("Amsterdam", "1012", "Netherlands"),
-    ("London", "EC1A 1BB", "United Kingdom"),
-    ("Paris", "75001", "France"),
-    ("Copenhagen", "1050", "Denmark"),
+    ("Berlin", "10115", "Germany", "Europe/Berlin"),
+    ("Hamburg", "20095", "Germany", "Europe/Berlin"),
+    ("Munich", "80331", "Germany", "Europe/Berlin"),
+    ("Cologne", "50667", "Germany", "Europe/Berlin"),
+    ("Vienna", "1010", "Austria", "Europe/Vienna"),
+    ("Zurich", "8001", "Switzerland", "Europe/Zurich"),
+    ("Amsterdam", "1012", "Netherlands", "Europe/Amsterdam"),
+    ("London", "EC1A 1BB", "United Kingdom", "Europe/London"),
+    ("Paris", "75001", "France", "Europe/Paris"),
+    ("Copenhagen", "1050", "Denmark", "Europe/Copenhagen"),
 ]
 STREETS = [
     "Hauptstraße",
@@ -572,7 +572,7 @@ class DemoBuilder:
             if code in taken:
                 code = f"{code}{i}"
             taken.add(code)
-            city, zip_code, country = rng.choice(CITIES)
+            city, zip_code, country, zone = rng.choice(CITIES)
             created = self.now - timedelta(days=800 - rng.random() * 60)
             rows.append(
                 Customer(
@@ -582,6 +582,7 @@ class DemoBuilder:
                     zip=zip_code,
                     city=city,
                     country=country,
+                    time_zone=zone,
                     url=f"https://www.{word.lower()}-{kind.lower()}.example",
                     phone=f"+49 30 {rng.randint(1000000, 9999999)}",
                     is_active=i == 0 or rng.random() > 0.03,

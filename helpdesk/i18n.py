@@ -116,10 +116,14 @@ class LocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language, zone = "", ""
-        if request.user.is_authenticated:
-            stored = request.session.get(SESSION_KEY)
-            language, zone = stored if stored else session_locale_refresh(request)
+        # The session alone (no user row) for a page that does not otherwise need the user.
+        stored = request.session.get(SESSION_KEY)
+        if stored:
+            language, zone = stored
+        elif request.user.is_authenticated:
+            language, zone = session_locale_refresh(request)
+        else:
+            language, zone = "", ""
         if not language_valid(language):
             language = translation.get_language_from_request(request)
         translation.activate(language)

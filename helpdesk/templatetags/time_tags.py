@@ -41,3 +41,12 @@ def local_time(value, style: str = "") -> str:
     else:
         return format_html('<time datetime="{}">{}</time>', iso, absolute)
     return format_html('<time datetime="{}" title="{}">{}</time>', iso, absolute, text)
+
+
+@register.filter
+def local_text(value) -> str:
+    """A point in time as plain text with its zone, for emails: `2027/01/15 09:30 JST`."""
+    if not isinstance(value, datetime):
+        return ""
+    local = timezone.template_localtime(value)
+    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {local.strftime('%Z')}"

@@ -12,7 +12,7 @@ from helpdesk.i18n import LocaleForm, session_locale_refresh
 def preferences(request):
     contact = request.customer_user
     form = LocaleForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"language": contact.language, "time_zone": contact.time_zone},
         default_zone=contact.customer.time_zone,
     )

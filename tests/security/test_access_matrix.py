@@ -177,6 +177,10 @@ MATRIX = {
         "200      200      200      200      200      200      200      200",
         "405      405      405      405      405      405      405      405",
     ),
+    "javascript-catalog": (
+        "200      200      200      200      200      200      200      200",
+        "405      405      405      405      405      405      405      405",
+    ),
     "home": (
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",
@@ -222,6 +226,10 @@ MATRIX = {
         "plogin   plogin   plogin   plogin   plogin   plogin   plogin   plogin",
     ),
     "portal:new": (
+        "plogin   200      200      200      200      toagent  toagent  toagent",
+        "plogin   redirect redirect redirect redirect toagent  toagent  toagent",
+    ),
+    "portal:preferences": (
         "plogin   200      200      200      200      toagent  toagent  toagent",
         "plogin   redirect redirect redirect redirect toagent  toagent  toagent",
     ),
@@ -280,6 +288,10 @@ MATRIX = {
     "tickets:note": (
         "login    toportal toportal toportal toportal 405      405      405",
         "login    toportal toportal toportal toportal 400      404      400",
+    ),
+    "set-language": (
+        "405      405      405      405      405      405      405      405",
+        "400      400      400      400      400      400      400      400",
     ),
     "tickets:preferences": (
         "login    toportal toportal toportal toportal 200      200      200",

@@ -161,7 +161,7 @@ def test_search_htmx_returns_the_results_fragment(agent_client, queue):
     assert body.lstrip().startswith('<div class="card" id="results">')
     assert "<html" not in body
     assert rows(response) == [ticket.number]
-    assert response["Vary"] == "HX-Request, Cookie"
+    assert response["Vary"] == "HX-Request, Accept-Language, Cookie"
 
 
 def test_search_anonymous_goes_to_login(client):
