@@ -19,6 +19,7 @@ from devtools.benchmark import (
     measure_all,
     percentile,
 )
+from helpdesk.models import OutboxMessage
 from mailgate.models import InboundMessage
 from tests import factories
 from tickets.models import Queue, Ticket
@@ -90,6 +91,8 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
         "1",
         "--ingest",
         "60",
+        "--ingest-processes",
+        "1",
         "--json",
         str(first),
         stdout=out,
@@ -139,6 +142,8 @@ def test_benchmark_small_run_reports_every_row_and_reuses_data(tmp_path):
     assert set(ingestion["outcomes"]) <= {"new_ticket", "follow_up"}
     assert ingestion["outcomes"].get("follow_up", 0) == ingestion["kinds"]["follow_up"]
     assert ingestion["per_second"] > 0
+    assert ingestion["emails"] > 0
+    assert ingestion["emails_per_second"] > 0
     assert "Ingestion: 60 messages in" in out.getvalue()
     assert "ingestion" not in again
     assert not InboundMessage.objects.exists()
@@ -222,3 +227,36 @@ def test_measure_all_times_the_cases_in_rounds():
     ]
     assert rows[1].queries == 0
     assert rows[1].passed is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ingestion_in_parallel_processes_takes_every_message_once(tmp_path):
+    result = tmp_path / "out.json"
+
+    call_command(
+        "benchmark",
+        *SMALL,
+        "--runs",
+        "1",
+        "--warmup",
+        "0",
+        "--only",
+        "floor",
+        "--ingest",
+        "80",
+        "--ingest-processes",
+        "2",
+        "--json",
+        str(result),
+        stdout=io.StringIO(),
+    )
+
+    ingestion = json.loads(result.read_text())["ingestion"]
+    assert ingestion["processes"] == 2
+    assert sum(ingestion["outcomes"].values()) == 80
+    # each thread stays in one process: every follow-up found its ticket
+    assert ingestion["outcomes"].get("follow_up", 0) == ingestion["kinds"]["follow_up"]
+    assert ingestion["emails"] > 0
+    assert not InboundMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(status="pending").exists()

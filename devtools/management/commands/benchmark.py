@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.test import Client, override_settings
 from tqdm import tqdm
 
@@ -47,6 +48,12 @@ class Command(BaseCommand):
             type=int,
             default=2000,
             help="Messages through the email intake (0: skip the ingestion case).",
+        )
+        parser.add_argument(
+            "--ingest-processes",
+            type=int,
+            default=None,
+            help="Processes taking mail at once (default: CPU count on PostgreSQL, 1 on SQLite).",
         )
         parser.add_argument(
             "--workers",
@@ -91,7 +98,12 @@ class Command(BaseCommand):
         data = bench.report(rows, load, dataset)
         ingestion = None
         if options["ingest"] > 0:
-            ingestion = ingest_bench.measure(options["ingest"], seed=options["seed"])
+            processes = options["ingest_processes"] or (
+                (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+            )
+            ingestion = ingest_bench.measure(
+                options["ingest"], seed=options["seed"], processes=max(processes, 1)
+            )
             data["ingestion"] = ingestion.as_dict()
         self.stdout.write("")
         self.stdout.write(bench.table(rows, load))
