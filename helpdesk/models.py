@@ -8,7 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A default, not auto_now_add: a service that creates a row "as of" a time (a ticket's
+    # due times count from it) passes that time instead of correcting it afterwards.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -95,6 +97,12 @@ class OutboxMessage(models.Model):
             ),
             models.Index(
                 fields=["created_at"], condition=models.Q(status="failed"), name="outbox_failed"
+            ),
+            # The intake's rate limit: auto-replies to one sender in the last hour.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=models.Q(kind="auto_reply"),
+                name="outbox_auto_reply",
             ),
         ]
 

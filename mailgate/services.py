@@ -3,9 +3,10 @@
 
 1. Read the message (mailgate/parsing.py); a message we cannot read at all raises
    `UnreadableMessage`.
-2. Claim its Message-ID: the `InboundMessage` row is inserted first, in the transaction that
-   does the work; the unique constraint makes a second taker (a retry, the same message fetched
-   and piped, two fetchers at once) wait for the first and then find its row.
+2. Claim its Message-ID: the `InboundMessage` row is inserted last, in the transaction that
+   did the work; the unique constraint makes a second taker (a retry, the same message fetched
+   and piped, two fetchers at once) wait for the first, fail, roll its work back and find the
+   first's row.
 3. Classify: a bounce or an automatic mail (loop) is kept but silent.
 4. Route to a queue, thread to a ticket, decide whether the sender may follow up there, match
    the sender to a customer user.
@@ -21,6 +22,7 @@ exits 75, the fetcher leaves the message on the server).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import datetime, timedelta
@@ -68,12 +70,13 @@ def message_ingest(
     inbound = _inbound(mail, account=account, now=now)
     try:
         with transaction.atomic():
-            inbound.save()
             _Intake(mail, inbound, account=account, queue=queue, now=now).run()
             _keep_raw(inbound, raw)
-            inbound.save(update_fields=["outcome", "detail", "ticket", "article", "raw"])
+            inbound.save()
         return inbound
     except IntegrityError:
+        if inbound.raw:
+            inbound.raw.delete(save=False)
         taken = InboundMessage.objects.filter(message_id=mail.message_id).first()
         if taken is not None:
             return taken
@@ -99,17 +102,18 @@ def _inbound(mail: Mail, *, account, now, detail: str = "") -> InboundMessage:
 
 
 def _keep_raw(inbound: InboundMessage, raw: bytes) -> None:
-    inbound.raw.save(f"{inbound.pk}.eml", ContentFile(raw), save=False)
+    name = hashlib.sha256(inbound.message_id.encode()).hexdigest()[:32]
+    inbound.raw.save(f"{name}.eml", ContentFile(raw), save=False)
 
 
 def _error(mail: Mail, raw: bytes, *, account, now, exc: Exception) -> InboundMessage:
     inbound = _inbound(mail, account=account, now=now, detail=f"{type(exc).__name__}: {exc}"[:2000])
     try:
         with transaction.atomic():
-            inbound.save()
             _keep_raw(inbound, raw)
             inbound.save()
     except IntegrityError:
+        inbound.raw.delete(save=False)
         return InboundMessage.objects.get(message_id=mail.message_id)
     return inbound
 
@@ -314,7 +318,7 @@ class _Intake:
             article_fields=self._article_fields(),
             notify=not self.automatic,
         )
-        article = ticket.articles.order_by("id").first()
+        article = ticket.first_article
         if not self.automatic:
             self._auto_reply(ticket, queue)
         self._notes_article(ticket)

@@ -164,7 +164,7 @@ def ticket_create(
     impact × urgency or medium); 3. escalation due times; 4. the first article with its
     attachments (`article_fields`: more of its fields, e.g. an email's addresses); 5. a
     `created` event; 6. unless `notify` is off (automatic mail), the notification groups'
-    email.
+    email. The first article is `ticket.first_article`.
     """
     now = now or timezone.now()
     if customer_user is not None and customer is None:
@@ -174,6 +174,7 @@ def ticket_create(
         level = priority_level(impact, urgency) if impact and urgency else 3
         priority = Priority.objects.get(level=level)
     ticket = Ticket(
+        created_at=now,
         number=ticket_number_next(now),
         title=title,
         queue=queue or default_queue(),
@@ -186,14 +187,10 @@ def ticket_create(
         customer_contact_at=now if sender_type == Article.SenderType.CUSTOMER else None,
         **fields,
     )
-    ticket.created_at = now
     if ticket.state.is_pending and ticket.pending_until is None:
         raise TicketError(gettext("A pending state needs a pending time."))
     escalation_recompute(ticket, now)
     ticket.save()
-    # auto_now_add overrides the value set above; keep `now` so due times match.
-    Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
-    ticket.created_at = now
     article = Article.objects.create(
         ticket=ticket,
         sender_type=sender_type,
@@ -204,6 +201,7 @@ def ticket_create(
         body=body,
         **(article_fields or {}),
     )
+    ticket.first_article = article
     _save_attachments(article, attachments)
     if sender_type == Article.SenderType.AGENT and article_is_public:
         ticket.first_response_at = now
@@ -556,7 +554,7 @@ def ticket_create_by_email(*, customer_user: CustomerUser, **kwargs) -> Ticket:
         article_is_public=True,
         **kwargs,
     )
-    reply_email_add(article=ticket.articles.order_by("id").first())
+    reply_email_add(article=ticket.first_article)
     return ticket
 
 
