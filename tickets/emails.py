@@ -81,7 +81,13 @@ def group_recipients(ticket: Ticket, event: str) -> list[str]:
     grant the ticket's queue (or superusers)."""
     if ticket.customer_id is None:
         return []
-    groups = NotificationGroup.objects.for_event(ticket.customer_id, event)
+    # The ids first: as a subquery (a text match on JSON) the planner cannot estimate it and
+    # walks every group membership of every customer.
+    groups = list(
+        NotificationGroup.objects.for_event(ticket.customer_id, event).values_list("pk", flat=True)
+    )
+    if not groups:
+        return []
     contacts = (
         CustomerUser.objects.active()
         .filter(notification_groups__in=groups, customers=ticket.customer_id)
@@ -236,14 +242,13 @@ HEADLINES = {
 def ticket_event_emails_add(*, ticket: Ticket, event: str, key: str, article=None) -> None:
     """Owe the notification groups of the ticket's customer an email about `event`; `key`
     names the occurrence (`ticket:<id>`, `article:<id>`, …), once per event and key."""
-    if ticket.customer_id is None:
-        return
-    if not NotificationGroup.objects.for_event(ticket.customer_id, event).exists():
+    recipients = group_recipients(ticket, event)
+    if not recipients:
         return
     outbox_add(
         kind="notification_ticket",
         key=f"{event}:{key}",
-        recipients=group_recipients(ticket, event),
+        recipients=recipients,
         params={
             "ticket": ticket.pk,
             "event": str(event),

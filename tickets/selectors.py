@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from helpdesk.auth import is_agent
 
-from .models import Article, Attachment, Queue, Ticket
+from .models import Article, Attachment, Queue, Team, Ticket
 from .querysets import TicketRules
 
 
@@ -37,10 +37,12 @@ def agent_may_see(user, ticket: Ticket) -> bool:
 
 def agents_of_queue(queue_id: int) -> QuerySet:
     """Active agents in a team that grants the queue: who hears about its unowned tickets."""
+    # The few team members first: joined from the users' side, the planner walks every user
+    # (customer users' portal logins included) to find them.
+    members = Team.members.through.objects.filter(team__queues=queue_id).values("user_id")
     return (
         get_user_model()
-        .objects.filter(is_active=True, is_staff=True, helpdesk_teams__queues=queue_id)
-        .distinct()
+        .objects.filter(is_active=True, is_staff=True, pk__in=members)
         .order_by("pk")
     )
 
