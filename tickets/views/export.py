@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -30,7 +30,7 @@ HEADERS = (
     _("Owner"),
     _("Service"),
     _("Created"),
-    _("Closed"),
+    pgettext_lazy("date", "Closed"),
     _("Escalation"),
 )
 
