@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  var WEEK = 7 * 86400;
+
   function flat(xs, value) {
     return xs.map(function () { return value; });
   }
@@ -16,7 +18,13 @@
     var data = JSON.parse(source.textContent);
     // Days are the viewer's days: midnight in the browser keeps each on its own date.
     var xs = data.days.map(function (day) { return Date.parse(day + "T00:00:00") / 1000; });
-    var columns = [xs, data.hours];
+    var hours = data.hours;
+    if (xs.length === 1) {
+      // A contract that starts today: a day's width of line rather than a lone dot.
+      xs = [xs[0] - 86400, xs[0]];
+      hours = [hours[0], hours[0]];
+    }
+    var columns = [xs, hours];
     var series = [{}, {
       label: figure.dataset.labelUsed,
       stroke: "#0d6efd",
@@ -32,7 +40,7 @@
       columns.push(flat(xs, data.threshold));
       series.push({ label: figure.dataset.labelThreshold, stroke: "#fd7e14", dash: [3, 3], width: 1.5, points: { show: false } });
     }
-    var top = Math.max.apply(null, data.hours.concat([data.limit || 0, 1]));
+    var top = Math.max.apply(null, hours.concat([data.limit || 0, 1]));
     var font = "11px system-ui, sans-serif";
     var options = {
       width: Math.max(plot.clientWidth, 160),
@@ -40,7 +48,11 @@
       series: series,
       legend: { live: false },
       cursor: { y: false },
-      scales: { x: { time: true }, y: { range: [0, top * 1.1] } },
+      scales: {
+        // At least a week wide, so a young contract's axis shows days, not hours.
+        x: { time: true, range: function (u, min, max) { return [Math.min(min, max - WEEK), max]; } },
+        y: { range: [0, top * 1.1] },
+      },
       axes: [{ font: font, size: 30 }, { font: font, size: 40 }],
     };
     var chart = new uPlot(options, columns, plot);

@@ -32,6 +32,9 @@ def test_contract_chart_on_the_tab_and_in_the_cic(page, screenshot, width, heigh
         contract_hours=20,
         hours_notification_threshold=15,
     )
+    fresh = factories.ContractFactory(
+        customer=customer, description="Starts today", start_date=timezone.localdate()
+    )
     for days_ago, minutes in ((35, 120), (28, 240), (20, 90), (12, 300), (5, 180), (1, 60)):
         book(contract, minutes, timezone.now() - timedelta(days=days_ago))
     login_in_browser(page, "login", admin.username)
@@ -48,6 +51,7 @@ def test_contract_chart_on_the_tab_and_in_the_cic(page, screenshot, width, heigh
     page.goto(page.base_url + reverse("dashboards:cic-customer", args=["ACME"]))
     widget = page.locator('[data-widget-body="customer-information"]')
     expect(widget.locator(f'[data-contract-chart="{contract.pk}"] canvas')).to_be_visible()
+    expect(widget.locator(f'[data-contract-chart="{fresh.pk}"] canvas')).to_be_visible()
     box = widget.locator("canvas").first.bounding_box()
     assert box["width"] >= 150
     screenshot(f"contract_chart_cic_{width}")
