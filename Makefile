@@ -8,22 +8,30 @@ PORT ?= 8000
 # the settings refuse to start without a SECRET_KEY of the site's own.
 DEV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install lint format seed migrate worker beat clean messages
+.PHONY: run test install install-dev lint format seed migrate worker beat clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-# Reinstall when pyproject.toml changes. Dependencies come straight from pyproject.toml.
+# Reinstall when pyproject.toml changes. Dependencies come straight from pyproject.toml:
+# serving needs only [project] dependencies; tests, linters and the load test add the dev extras.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) scripts/requirements.py > $(VENV)/requirements.txt
 	$(PY) -m pip install -q -r $(VENV)/requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) scripts/requirements.py --dev > $(VENV)/requirements-dev.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements-dev.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 install: $(VENV)/.installed node_modules/.package-lock.json
+
+install-dev: install $(VENV)/.installed-dev
 
 migrate: install
 	$(DEV) $(PY) manage.py migrate --noinput
@@ -35,11 +43,11 @@ run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ (agents) and http://$(HOST):$(PORT)/portal/ (customers)"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

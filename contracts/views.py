@@ -16,6 +16,7 @@ from helpdesk.responses import after_write
 
 from .forms import ContractForm
 from .models import Contract
+from .usage import attach_usage
 
 
 def get_contract(customer: Customer, pk: int) -> Contract:
@@ -29,6 +30,8 @@ def _tab(request, customer, message=None):
         .order_by("-is_active", "-start_date", "description")
     )
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attach_usage(page.object_list)
     response = render_tab(request, customer, "contracts", {"page": page})
     if message:
         trigger_client_event(response, "showMessage", message)

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from contracts.usage import attach_usage
 from customers.models import Customer, CustomerUser
 from helpdesk.pagination import capped_label, capped_total
 from tickets.models import Ticket, TicketState
@@ -380,9 +381,10 @@ def company_status_widget(ctx: WidgetContext) -> dict[str, Any]:
 
 
 def customer_information_widget(ctx: WidgetContext) -> dict[str, Any]:
-    """The customer's fields and its active contracts with hours used."""
+    """The customer's fields and its active contracts with hours used (and over time)."""
     customer = ctx.customer
     contracts = list(customer.contracts.active().select_related("sla"))
+    attach_usage(contracts)
     return {"info_customer": customer, "contracts": contracts}
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import actions, create, preferences, search, zoom
+from .views import actions, create, export, preferences, search, zoom
 
 app_name = "tickets"
 
 urlpatterns = [
     path("", search.ticket_list, name="list"),
+    path("export/", export.ticket_export, name="export"),
     path("new/phone/", create.ticket_new_phone, name="new-phone"),
     path("new/email/", create.ticket_new_email, name="new-email"),
     path("new/options/", create.ticket_new_options, name="new-options"),

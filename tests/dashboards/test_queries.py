@@ -64,7 +64,7 @@ CIC_WIDGETS = [
     ("new-tickets", 5),
     ("open-tickets", 5),
     ("company-status", 5),  # + queues + capped counts per state + the escalated count
-    ("customer-information", 3),  # contracts with hours used
+    ("customer-information", 4),  # contracts with hours used + their hours by day
     ("settings", 2),
 ]
 CUIC_WIDGETS = [

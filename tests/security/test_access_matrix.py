@@ -261,6 +261,10 @@ MATRIX = {
         "login    toportal toportal toportal toportal 200      404      200",
         "login    toportal toportal toportal toportal 200      404      200",
     ),
+    "tickets:export": (
+        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 405      405      405",
+    ),
     "tickets:list": (
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",

@@ -33,13 +33,18 @@ def _columns(current: str) -> list[dict]:
     return columns
 
 
+def search_filter(request) -> TicketFilter:
+    """The search's FilterSet over the tickets the agent may see: the list and its export."""
+    return TicketFilter(
+        request.GET or None, queryset=tickets_for_agent(request.user).for_list(), request=request
+    )
+
+
 @agent_required
 @vary_on_headers("HX-Request")
 def ticket_list(request):
     """Ticket search: a FilterSet over the agent's visible tickets, sorted and paginated."""
-    ticket_filter = TicketFilter(
-        request.GET or None, queryset=tickets_for_agent(request.user).for_list(), request=request
-    )
+    ticket_filter = search_filter(request)
     order = ""
     if ticket_filter.is_bound and ticket_filter.is_valid():
         order = (ticket_filter.form.cleaned_data.get("o") or [""])[0]
