@@ -7,6 +7,12 @@
   // A fragment swapped into the modal opens it.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (modal && event.detail.target && event.detail.target.id === "modal-content") {
+      // The dialog is named by the fragment's title.
+      var title = modalEl.querySelector(".modal-title");
+      if (title) {
+        title.id = title.id || "modal-title";
+        modalEl.setAttribute("aria-labelledby", title.id);
+      }
       modal.show();
     }
   });
@@ -36,6 +42,44 @@
     box.appendChild(toast);
     bootstrap.Toast.getOrCreateInstance(toast).show();
   });
+  // Agent shortcuts (the sheet in includes/shortcuts.html): never while typing or in a dialog.
+  var sheet = document.getElementById("shortcuts");
+  var pendingG = 0;
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  function openSearchDialog(kind) {
+    var dashboard = document.querySelector("[data-dashboard='" + kind + "']");
+    var dialog = document.getElementById("search-dialog");
+    if (dashboard && dialog) bootstrap.Modal.getOrCreateInstance(dialog).show();
+    else window.location.assign(sheet.getAttribute("data-shortcut-" + kind));
+  }
+  if (sheet) {
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (typing(event.target) || document.querySelector(".modal.show")) return;
+      var key = event.key;
+      var afterG = pendingG && Date.now() - pendingG < 1500;
+      pendingG = 0;
+      if (afterG && (key === "c" || key === "u")) {
+        event.preventDefault();
+        openSearchDialog(key === "c" ? "cic" : "cuic");
+      } else if (key === "g") {
+        pendingG = Date.now();
+      } else if (key === "?") {
+        event.preventDefault();
+        bootstrap.Modal.getOrCreateInstance(sheet).show();
+      } else if (key === "/") {
+        event.preventDefault();
+        var field = document.querySelector("main input[type=search]");
+        if (field) field.focus();
+        else window.location.assign(sheet.getAttribute("data-shortcut-search"));
+      } else if (key === "n") {
+        event.preventDefault();
+        window.location.assign(sheet.getAttribute("data-shortcut-new"));
+      }
+    });
+  }
   // Confirm before a form with data-confirm submits (no inline onclick).
   document.body.addEventListener("submit", function (event) {
     var msg = event.target.getAttribute && event.target.getAttribute("data-confirm");
