@@ -42,6 +42,27 @@
     box.appendChild(toast);
     bootstrap.Toast.getOrCreateInstance(toast).show();
   });
+  // A swap that replaces the focused control (a widget tab, a pager, the zoom after a reply)
+  // puts the focus back on its successor, so keyboard users keep their place.
+  var KEEP = ["data-filter", "data-page", "data-move", "data-action", "id"];
+  var refocus = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    refocus = null;
+    if (!active || !target || !target.contains(active)) return;
+    var key = KEEP.find(function (name) { return active.getAttribute(name); });
+    if (key) refocus = { target: target, selector: "[" + key + "='" + CSS.escape(active.getAttribute(key)) + "']" };
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    if (!refocus) return;
+    var scope = refocus.target.isConnected ? refocus.target : document;
+    var again = scope.querySelector(refocus.selector);
+    refocus = null;
+    var dialog = document.querySelector(".modal.show");
+    if (again && (!dialog || dialog.contains(again))) again.focus();
+  });
+
   // Agent shortcuts (the sheet in includes/shortcuts.html): never while typing or in a dialog.
   var sheet = document.getElementById("shortcuts");
   var pendingG = 0;
@@ -71,7 +92,10 @@
         bootstrap.Modal.getOrCreateInstance(sheet).show();
       } else if (key === "/") {
         event.preventDefault();
-        var field = document.querySelector("main input[type=search]");
+        var field = Array.prototype.find.call(
+          document.querySelectorAll("main input[type=search]"),
+          function (input) { return input.offsetParent !== null; }
+        );
         if (field) field.focus();
         else window.location.assign(sheet.getAttribute("data-shortcut-search"));
       } else if (key === "n") {

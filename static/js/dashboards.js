@@ -135,24 +135,6 @@
     input.setAttribute("aria-expanded", searchOptions(input).length ? "true" : "false");
   });
 
-  // A widget's tab or page link swaps the widget body: keep the focus on the same control.
-  var refocus = null;
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var active = document.activeElement;
-    var target = event.detail.target;
-    refocus = null;
-    if (!active || !target || !target.classList.contains("widget-body")) return;
-    if (!target.contains(active)) return;
-    var key = active.getAttribute("data-filter") ? "data-filter" : active.getAttribute("data-page") ? "data-page" : null;
-    if (key) refocus = { target: target, selector: "[" + key + "='" + active.getAttribute(key) + "']" };
-  });
-  document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (!refocus || event.detail.target !== refocus.target) return;
-    var again = refocus.target.querySelector(refocus.selector);
-    refocus = null;
-    if (again) again.focus();
-  });
-
   // Focus the first field when the search dialog opens.
   document.addEventListener("shown.bs.modal", function (event) {
     if (event.target.id !== "search-dialog") return;

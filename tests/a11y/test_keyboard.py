@@ -92,6 +92,9 @@ def test_search_dialog_cic_new_phone_ticket_reply_by_keyboard(page, screenshot):
     assert last.get_attribute("data-result") == "customer:ACME"
     assert last.get_attribute("aria-selected") == "true"
     screenshot("a11y-01-search-dialog-keyboard")
+    page.set_viewport_size(PHONE)
+    screenshot("a11y-01-search-dialog-keyboard-phone")
+    page.set_viewport_size(DESKTOP)
     # Escape drops the choice first and keeps the dialog; Enter opens the match.
     page.keyboard.press("Escape")
     assert combobox.get_attribute("aria-activedescendant") is None
@@ -148,6 +151,7 @@ def test_search_dialog_cic_new_phone_ticket_reply_by_keyboard(page, screenshot):
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-visibility=public] >> text=please try the new VPN profile")
     assert ticket.articles.filter(sender_type="agent", is_public=True).count() == 1
+    page.wait_for_function("() => document.activeElement.dataset.action === 'reply'")
     screenshot("a11y-04-zoom-replied")
 
 
