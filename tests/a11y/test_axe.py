@@ -18,6 +18,8 @@ pytestmark = [
 ]
 
 BLOCKING = {"serious", "critical"}
+# Milder rules the pages pass today and must keep passing.
+ALSO = {"empty-table-header", "duplicate-id-aria", "landmark-one-main", "page-has-heading-one"}
 
 
 def violations(page) -> list[str]:
@@ -27,7 +29,7 @@ def violations(page) -> list[str]:
     results = Axe().run(page)
     found = []
     for rule in results.response["violations"]:
-        if rule["impact"] not in BLOCKING:
+        if rule["impact"] not in BLOCKING and rule["id"] not in ALSO:
             continue
         for node in rule["nodes"]:
             why = node["any"][0]["message"] if node["any"] else ""
