@@ -57,7 +57,8 @@
   document.body.addEventListener("htmx:afterSettle", function () {
     if (!refocus) return;
     var scope = refocus.target.isConnected ? refocus.target : document;
-    var again = scope.querySelector(refocus.selector);
+    // On the last page "next" is gone: the other page link takes the focus.
+    var again = scope.querySelector(refocus.selector) || scope.querySelector("[data-page]");
     refocus = null;
     var dialog = document.querySelector(".modal.show");
     if (again && (!dialog || dialog.contains(again))) again.focus();

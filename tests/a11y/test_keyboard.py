@@ -68,7 +68,7 @@ def arrange():
 
 
 def test_search_dialog_cic_new_phone_ticket_reply_by_keyboard(page, screenshot):
-    agent, jane, _ = arrange()
+    agent, jane, queue = arrange()
     keyboard_login(page, "login", agent.username)
     assert page.url == page.base_url + reverse("home")
 
@@ -110,6 +110,20 @@ def test_search_dialog_cic_new_phone_ticket_reply_by_keyboard(page, screenshot):
     page.keyboard.press("Enter")
     page.wait_for_selector('[data-widget="new-tickets"] [data-filter="all"].active')
     page.wait_for_function("() => document.activeElement.dataset.filter === 'all'")
+    # Next page and back by keyboard; the focus stays on the pager.
+    for n in range(9):
+        factories.TicketFactory(
+            title=f"Later issue {n}", state="new", queue=queue, customer_user=jane
+        )
+    page.evaluate("() => document.body.dispatchEvent(new Event('refresh-new-tickets'))")
+    page.wait_for_selector('[data-widget="new-tickets"] [data-page="next"]')
+    tab_to(page, '[data-widget="new-tickets"] [data-page="next"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector('[data-widget="new-tickets"] [data-page="prev"]')
+    page.wait_for_function("() => document.activeElement.dataset.page === 'prev'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('[data-widget="new-tickets"] [data-page="prev"]', state="detached")
+    page.wait_for_function("() => document.activeElement.dataset.page === 'next'")
     # Move down: the widget moves, the focus stays on the button.
     order = page.eval_on_selector_all(
         "[data-column=main] > [data-widget]", "els => els.map(e => e.dataset.widget)"
