@@ -18,6 +18,7 @@ from .forms import CatalogueChoiceField
 from .models import Queue, TicketState
 from .querysets import TicketRules
 from .selectors import queues_for_agent
+from .states import StateType
 
 CATEGORY_CHOICES = (
     ("open", pgettext_lazy("category", "Open")),
@@ -103,6 +104,10 @@ class TicketFilter(django_filters.FilterSet):
     )
     state = CatalogueFilter(
         queryset=TicketState.objects.all(), to_field_name="name", label=_("State")
+    )
+    # Not on the form: the home page's stat cards link here with it.
+    state_type = django_filters.ChoiceFilter(
+        choices=StateType.choices, field_name="state__state_type", label=_("State type")
     )
     queue = CatalogueFilter(queryset=_queues, label=_("Queue"))
     owner = django_filters.ModelChoiceFilter(queryset=_agents, label=_("Owner"))

@@ -270,6 +270,11 @@ class NoteForm(ArticleForm):
         label=_("Kind"),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the zoom next to the reply form, whose fields share these names.
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
 
 class StateForm(OnceForm):
     state = CatalogueChoiceField(

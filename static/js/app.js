@@ -7,6 +7,12 @@
   // A fragment swapped into the modal opens it.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (modal && event.detail.target && event.detail.target.id === "modal-content") {
+      // The dialog is named by the fragment's title.
+      var title = modalEl.querySelector(".modal-title");
+      if (title) {
+        title.id = title.id || "modal-title";
+        modalEl.setAttribute("aria-labelledby", title.id);
+      }
       modal.show();
     }
   });
@@ -36,6 +42,69 @@
     box.appendChild(toast);
     bootstrap.Toast.getOrCreateInstance(toast).show();
   });
+  // A swap that replaces the focused control (a widget tab, a pager, the zoom after a reply)
+  // puts the focus back on its successor, so keyboard users keep their place.
+  var KEEP = ["data-filter", "data-page", "data-move", "data-action", "id"];
+  var refocus = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    refocus = null;
+    if (!active || !target || !target.contains(active)) return;
+    var key = KEEP.find(function (name) { return active.getAttribute(name); });
+    if (key) refocus = { target: target, selector: "[" + key + "='" + CSS.escape(active.getAttribute(key)) + "']" };
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    if (!refocus) return;
+    var scope = refocus.target.isConnected ? refocus.target : document;
+    // On the last page "next" is gone: the other page link takes the focus.
+    var again = scope.querySelector(refocus.selector) || scope.querySelector("[data-page]");
+    refocus = null;
+    var dialog = document.querySelector(".modal.show");
+    if (again && (!dialog || dialog.contains(again))) again.focus();
+  });
+
+  // Agent shortcuts (the sheet in includes/shortcuts.html): never while typing or in a dialog.
+  var sheet = document.getElementById("shortcuts");
+  var pendingG = 0;
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  function openSearchDialog(kind) {
+    var dashboard = document.querySelector("[data-dashboard='" + kind + "']");
+    var dialog = document.getElementById("search-dialog");
+    if (dashboard && dialog) bootstrap.Modal.getOrCreateInstance(dialog).show();
+    else window.location.assign(sheet.getAttribute("data-shortcut-" + kind));
+  }
+  if (sheet) {
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (typing(event.target) || document.querySelector(".modal.show")) return;
+      var key = event.key;
+      var afterG = pendingG && Date.now() - pendingG < 1500;
+      pendingG = 0;
+      if (afterG && (key === "c" || key === "u")) {
+        event.preventDefault();
+        openSearchDialog(key === "c" ? "cic" : "cuic");
+      } else if (key === "g") {
+        pendingG = Date.now();
+      } else if (key === "?") {
+        event.preventDefault();
+        bootstrap.Modal.getOrCreateInstance(sheet).show();
+      } else if (key === "/") {
+        event.preventDefault();
+        var field = Array.prototype.find.call(
+          document.querySelectorAll("main input[type=search]"),
+          function (input) { return input.offsetParent !== null; }
+        );
+        if (field) field.focus();
+        else window.location.assign(sheet.getAttribute("data-shortcut-search"));
+      } else if (key === "n") {
+        event.preventDefault();
+        window.location.assign(sheet.getAttribute("data-shortcut-new"));
+      }
+    });
+  }
   // Confirm before a form with data-confirm submits (no inline onclick).
   document.body.addEventListener("submit", function (event) {
     var msg = event.target.getAttribute && event.target.getAttribute("data-confirm");

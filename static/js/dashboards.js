@@ -78,6 +78,63 @@
     postOrder();
   });
 
+  // Search dialog as a combobox: arrows move through the matches, Enter opens one, Escape
+  // clears the choice first and closes the dialog the second time.
+  function searchOptions(input) {
+    var box = document.getElementById(input.getAttribute("aria-controls"));
+    return box ? Array.prototype.slice.call(box.querySelectorAll("[role=option]")) : [];
+  }
+
+  function searchActivate(input, option) {
+    searchOptions(input).forEach(function (item) {
+      var on = item === option;
+      item.classList.toggle("active", on);
+      item.setAttribute("aria-selected", on ? "true" : "false");
+    });
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("#search-dialog input[role=combobox]")) return;
+    var options = searchOptions(input);
+    var current = document.getElementById(input.getAttribute("aria-activedescendant") || "");
+    var index = options.indexOf(current);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      var next = index < 0 ? (step > 0 ? 0 : options.length - 1) : index + step;
+      searchActivate(input, options[(next + options.length) % options.length]);
+    } else if (event.key === "Home" || event.key === "End") {
+      if (!options.length || index < 0) return;
+      event.preventDefault();
+      searchActivate(input, options[event.key === "Home" ? 0 : options.length - 1]);
+    } else if (event.key === "Enter" && current) {
+      event.preventDefault();
+      window.location.assign(current.href);
+    } else if (event.key === "Escape" && current) {
+      event.preventDefault();
+      event.stopPropagation();
+      searchActivate(input, null);
+    }
+  }, true); // capture: before Bootstrap's Escape closes the dialog
+
+  // New matches: nothing chosen yet; say whether the list is open.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.matches(".search-results")) return;
+    var input = document.querySelector("[aria-controls='" + target.id + "']");
+    if (!input) return;
+    input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-expanded", searchOptions(input).length ? "true" : "false");
+  });
+
   // Focus the first field when the search dialog opens.
   document.addEventListener("shown.bs.modal", function (event) {
     if (event.target.id !== "search-dialog") return;
