@@ -69,7 +69,7 @@ class PickerWidget(forms.Widget):
         field = getattr(self.choices, "field", None)
         found = {}
         if field is not None and values:
-            found = field.resolve(values)
+            found = field.resolve(values, labels=True)
         items = []
         for value in values:
             obj = found.get(value)
@@ -109,23 +109,32 @@ class MultiplePickerWidget(PickerWidget):
     allow_multiple_selected = True
 
 
-class PickerChoiceField(forms.ModelChoiceField):
-    """One object through a picker: `to_field_name` (or the primary key), else `alternate`."""
-
-    widget = PickerWidget
-    default_error_messages = {
-        "invalid_choice": _("Select a valid choice. %(value)s is not one of the available choices.")
-    }
+class PickerMixin:
+    """Keys and lookups shared by the single and multiple picker fields."""
 
     def __init__(self, queryset, *, source: str, alternate: str | None = None, **kwargs):
         kwargs.setdefault("widget", self.widget(source=source))
         self.alternate = alternate
+        self._known: dict = {}
         super().__init__(queryset, **kwargs)
 
-    def resolve(self, values: list[str]) -> dict:
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy._known = {}
+        return copy
+
+    def prepare_value(self, value):
+        # Objects given as initial values label themselves: no query to find them again.
+        for obj in value if isinstance(value, (list, tuple)) else [value]:
+            if hasattr(obj, "_meta"):
+                self._known[str(super().prepare_value(obj))] = obj
+        return super().prepare_value(value)
+
+    def resolve(self, values: list[str], *, labels: bool = False) -> dict:
         """{value: object} for the values that name an object of the queryset (two queries at
-        most: the canonical key, then the alternate for the rest)."""
-        found: dict = {}
+        most: the canonical key, then the alternate for the rest). For `labels` only, objects
+        the form was given as initial values count too; validation always asks the queryset."""
+        found = {v: self._known[v] for v in values if v in self._known} if labels else {}
         wanted = {v for v in values if v and not has_control_characters(v)}
         for key in (self.to_field_name or "pk", self.alternate):
             rest = wanted - found.keys()
@@ -138,6 +147,16 @@ class PickerChoiceField(forms.ModelChoiceField):
             for obj in self.queryset.filter(**{f"{key}__in": rest}):
                 found[str(getattr(obj, key))] = obj
         return found
+
+
+INVALID_CHOICE = _("Select a valid choice. %(value)s is not one of the available choices.")
+
+
+class PickerChoiceField(PickerMixin, forms.ModelChoiceField):
+    """One object through a picker: `to_field_name` (or the primary key), else `alternate`."""
+
+    widget = PickerWidget
+    default_error_messages = {"invalid_choice": INVALID_CHOICE}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -156,20 +175,11 @@ class PickerChoiceField(forms.ModelChoiceField):
         return obj
 
 
-class PickerMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PickerMultipleChoiceField(PickerMixin, forms.ModelMultipleChoiceField):
     """Several objects through a picker; keys as in `PickerChoiceField`."""
 
     widget = MultiplePickerWidget
-    default_error_messages = {
-        "invalid_choice": _("Select a valid choice. %(value)s is not one of the available choices.")
-    }
-
-    def __init__(self, queryset, *, source: str, alternate: str | None = None, **kwargs):
-        kwargs.setdefault("widget", self.widget(source=source))
-        self.alternate = alternate
-        super().__init__(queryset, **kwargs)
-
-    resolve = PickerChoiceField.resolve
+    default_error_messages = {"invalid_choice": INVALID_CHOICE}
 
     def _check_values(self, value):
         values = [str(v).strip() for v in value]
