@@ -98,9 +98,12 @@
     select.dropdown.appendChild(more);
   }
 
-  htmx.onLoad(function (root) {
+  // htmx is loaded with `defer`, after this file: its `htmx:load` event comes for the body once
+  // htmx starts, then for every swapped fragment.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
     var found = root.matches && root.matches("[data-picker]") ? [root] : [];
-    root.querySelectorAll && root.querySelectorAll("[data-picker]").forEach(function (el) { found.push(el); });
+    root.querySelectorAll("[data-picker]").forEach(function (el) { found.push(el); });
     found.forEach(setUp);
   });
 })();
