@@ -58,6 +58,11 @@
       searchField: [],
       // The server applies the search rules; show its hits as they come, in its order.
       score: function () { return function () { return 1; }; },
+      onItemAdd: function () {
+        // The next search starts afresh (the typed text found what it was for).
+        this.setTextboxValue("");
+        if (multiple) this.close();
+      },
       shouldLoad: function (query) { return query.trim().length >= MIN_LENGTH; },
       load: function (query, callback) {
         var self = this;
