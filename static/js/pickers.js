@@ -88,7 +88,9 @@
           var detail = data.detail ? ' <small class="text-body-secondary">' + escape(data.detail) + "</small>" : "";
           return "<div>" + escape(data.text) + detail + "</div>";
         },
-        item: function (data, escape) { return "<div>" + escape(data.text) + "</div>"; },
+        item: function (data, escape) {
+          return '<div title="' + escape(data.text) + '">' + escape(data.text) + "</div>";
+        },
         no_results: function () {
           return '<div class="no-results">' + gettext("No matches.") + "</div>";
         },
