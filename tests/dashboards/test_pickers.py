@@ -275,3 +275,35 @@ def test_unknown_customer_among_several_is_named_and_nothing_saved(agent_client,
         response.content.decode()
     )
     assert CustomerUser.objects.filter(login="new.user").exists() is False
+
+
+# --- query counts: independent of how many customers, contacts and agents exist -----------
+
+
+def _world(size):
+    customers = factories.CustomerFactory.create_batch(size)
+    acme = factories.CustomerFactory(customer_id="ACME")
+    user = factories.CustomerUserFactory(customer=acme, login="ada", customers=customers[:3])
+    factories.CustomerUserFactory.create_batch(size, customer=acme)
+    factories.AgentFactory.create_batch(size)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "queries"),
+    [
+        ("dashboards:customer-user-edit", ["ada"], 6),
+        ("customers:contract-create", ["ACME"], 5),
+        ("customers:notification-group-create", ["ACME"], 3),
+    ],
+)
+@pytest.mark.parametrize("size", [3, 40])
+def test_picker_forms_query_count_does_not_grow(
+    admin_client, size, name, args, queries, django_assert_num_queries
+):
+    _world(size)
+
+    with django_assert_num_queries(queries):
+        response = admin_client.get(reverse(name, args=args), headers={"HX-Request": "1"})
+
+    assert response.status_code == 200
