@@ -174,7 +174,8 @@ class TicketCreateForm(OnceForm):
         customer = self._lookup(Customer.objects.active(), "customer_id", source, "customer")
         self.chosen_customer = customer
         if customer is None:
-            self.fields["customer_user"].widget.attrs["disabled"] = True
+            # The picker waits for a customer; without JavaScript both are typed at once.
+            self.fields["customer_user"].widget.attrs["data-picker-disabled"] = ""
         else:
             self.fields["customer_user"].queryset = CustomerUser.objects.active().filter(
                 customers=customer

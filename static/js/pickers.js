@@ -42,6 +42,7 @@
     var source = el.getAttribute("data-picker");
     var hint = el.parentNode.querySelector("[data-picker-hint]");
     if (hint) hint.remove();
+    var placeholder = el.getAttribute("placeholder");
     if (multiple) el = selectFor(el, items);
     var more = document.createElement("div");
     more.className = "form-text px-2 pb-1 d-none";
@@ -51,6 +52,7 @@
       options: items,
       items: items.map(function (item) { return item.value; }),
       maxItems: multiple ? null : 1,
+      placeholder: placeholder,
       delimiter: "\n",
       create: false,
       plugins: multiple ? ["remove_button"] : [],
@@ -103,6 +105,7 @@
       },
     });
     select.dropdown.appendChild(more);
+    if (el.hasAttribute("data-picker-disabled")) select.disable();
   }
 
   // htmx is loaded with `defer`, after this file: its `htmx:load` event comes for the body once

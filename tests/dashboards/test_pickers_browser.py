@@ -42,7 +42,7 @@ def test_new_ticket_customer_and_caller_are_typed_and_picked(page, screenshot, s
     screenshot(f"pickers-01-new-ticket-typing-{size}")
     control.fill("")
     pick_in_browser(page, "id_customer", "acm", "Acme Corporation")
-    page.wait_for_selector("#id_customer_user-ts-control:not([disabled])")
+    expect(page.locator("#id_customer_user-ts-control")).to_be_enabled()
     pick_in_browser(page, "id_customer_user", "mey", "Paula Meyer")
     page.fill("#id_title", "Printer jams")
     page.fill("#id_body", "Paula called: the printer jams.")
@@ -73,3 +73,34 @@ def test_customer_user_gets_a_second_customer_through_the_picker(page, screensho
 
     user = CustomerUser.objects.get(pk=user.pk)
     assert set(user.customers.all()) == {acme, globex}
+
+
+def test_without_javascript_customer_and_caller_are_typed(page, screenshot):
+    queue = factories.QueueFactory(name="First Level")
+    agent = factories.AgentFactory()
+    factories.TeamFactory(members=[agent], queues=[queue])
+    acme = factories.CustomerFactory(customer_id="ACME", name="Acme Corporation")
+    paula = factories.CustomerUserFactory(customer=acme, login="paula")
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": 1440, "height": 900}
+    )
+    plain = context.new_page()
+    plain.base_url = page.base_url
+    login_in_browser(plain, "login", agent.username)
+
+    plain.goto(plain.base_url + reverse("tickets:new-phone"))
+    plain.fill("#id_customer", "ACME")
+    plain.fill("#id_customer_user", "nobody")
+    plain.fill("#id_title", "Printer jams")
+    plain.fill("#id_body", "Paula called.")
+    plain.click("[data-action=create]")
+    error = "Select a valid choice. nobody is not one of the available choices."
+    expect(plain.locator("#div_id_customer_user")).to_contain_text(error)
+    screenshot("pickers-04-without-javascript-error", plain)
+    plain.fill("#id_customer_user", "paula")
+    plain.click("[data-action=create]")
+    plain.wait_for_selector("#ticket-zoom")
+    context.close()
+
+    ticket = Ticket.objects.get()
+    assert (ticket.customer, ticket.customer_user) == (acme, paula)
