@@ -31,6 +31,7 @@ COPY --from=assets /build/node_modules/bootstrap/dist ./node_modules/bootstrap/d
 COPY --from=assets /build/node_modules/bootstrap-icons/font ./node_modules/bootstrap-icons/font
 COPY --from=assets /build/node_modules/sortablejs ./node_modules/sortablejs
 COPY --from=assets /build/node_modules/uplot/dist ./node_modules/uplot/dist
+COPY --from=assets /build/node_modules/tom-select/dist ./node_modules/tom-select/dist
 COPY . .
 # Static files are built into the image; the web service's collectstatic then has nothing to do
 # unless the code changed under a mounted volume.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
 from helpdesk.forms import BoundedDateField
+from helpdesk.pickers import agent_label, picker_from
 
 from . import services
 from .models import SLA, Contract, Service
@@ -29,10 +30,6 @@ CONTRACT_FIELDS = [
     "sla",
     "is_active",
 ]
-
-
-def _agent_label(user) -> str:
-    return user.get_full_name() or user.username
 
 
 class ContractForm(forms.ModelForm):
@@ -71,19 +68,27 @@ class ContractForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         agents = get_user_model().objects.filter(is_staff=True, is_active=True)
-        agents = agents.order_by("last_name", "first_name", "username")
-        contact = self.fields["customer_contact"]
-        contact.queryset = (
-            CustomerUser.objects.active().of_customer(customer).order_by("last_name", "first_name")
+        # Contacts by login, agents by primary key; the other key is accepted too.
+        contact = self.fields["customer_contact"] = picker_from(
+            self.fields["customer_contact"],
+            source="dashboards:pick-customer-users",
+            queryset=CustomerUser.objects.active().of_customer(customer),
+            to_field_name="login",
+            alternate="pk",
+            params={"customer": customer.customer_id},
         )
         contact.error_messages["invalid_choice"] = gettext(
             "Choose an active contact of this customer."
         )
         contact.label_from_instance = lambda cu: f"{cu.full_name} <{cu.email}>"
         for name in ("support_contact", "support_manager"):
-            field = self.fields[name]
-            field.queryset = agents
-            field.label_from_instance = _agent_label
+            field = self.fields[name] = picker_from(
+                self.fields[name],
+                source="dashboards:pick-agents",
+                queryset=agents,
+                alternate="username",
+            )
+            field.label_from_instance = agent_label
             if name == "support_contact":
                 message = gettext("The support contact must be an agent.")
             else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.i18n import zone_choices
+from helpdesk.pickers import agent_label, picker_from
 
 from . import services
 from .models import Area, Customer, CustomerUser, Location, NotificationEvent, NotificationGroup
@@ -118,15 +119,21 @@ class CustomerUserForm(forms.ModelForm):
             "time_zone",
             "is_active",
         ]
-        widgets = {"customers": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.fields["login"].required = False
         self.fields["login"].help_text = gettext("Left empty, it is made from the email.")
-        self.fields["customer"].queryset = Customer.objects.active()
-        self.fields["customers"].queryset = Customer.objects.active()
+        for name in ("customer", "customers"):
+            # By customer ID; the primary key (what older clients post) is accepted too.
+            self.fields[name] = picker_from(
+                self.fields[name],
+                source="dashboards:pick-customers",
+                queryset=Customer.objects.active(),
+                to_field_name="customer_id",
+                alternate="pk",
+            )
         self.fields["customers"].required = False
         self.fields["customers"].help_text = gettext(
             "Further customers; the primary one is always added."
@@ -294,26 +301,27 @@ class NotificationGroupForm(forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "customer_users": forms.CheckboxSelectMultiple,
-            "agents": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.helper = _helper()
-        self.fields["customer_users"].queryset = (
-            CustomerUser.objects.active().of_customer(customer).order_by("last_name", "first_name")
+        self.fields["customer_users"] = picker_from(
+            self.fields["customer_users"],
+            source="dashboards:pick-customer-users",
+            queryset=CustomerUser.objects.active().of_customer(customer),
+            to_field_name="login",
+            alternate="pk",
+            params={"customer": customer.customer_id},
         )
-        self.fields["agents"].queryset = (
-            get_user_model()
-            .objects.filter(is_staff=True, is_active=True)
-            .order_by("last_name", "first_name", "username")
+        self.fields["agents"] = picker_from(
+            self.fields["agents"],
+            source="dashboards:pick-agents",
+            queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+            alternate="username",
         )
-        self.fields["agents"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["customer_users"].label_from_instance = lambda cu: (
-            f"{cu.full_name} <{cu.email}>"
-        )
+        self.fields["agents"].label_from_instance = agent_label
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.forms import CustomerForm, CustomerUserForm
+from customers.models import Customer
 
 from .selectors import PAGE_SIZES, SCOPE_LABELS
 
@@ -49,6 +50,18 @@ class SearchForm(forms.Form):
                 _("The Customer User Information Center searches customer users only.")
             )
         return cleaned
+
+
+class PickForm(forms.Form):
+    """`q` of a picker endpoint; customer users may be limited to one customer's."""
+
+    q = forms.CharField(required=False, max_length=200)
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.active(),
+        to_field_name="customer_id",
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("No active customer has this ID.")},
+    )
 
 
 class WidgetParamsForm(forms.Form):

@@ -11,6 +11,7 @@ on both sides, so it behaves the same on PostgreSQL and SQLite.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, Count, F, Lookup, Q, QuerySet, Value, Window
 from django.db.models.functions import Cast, Concat
 
@@ -108,15 +109,26 @@ def search_customers(query: str) -> SearchResult:
     return _search(qs, query, [F("customer_id"), F("name")], ["customer_id"])
 
 
-def search_customer_users(query: str) -> SearchResult:
-    """Active customer users by login, first, last or full name, or email."""
+def search_customer_users(query: str, *, customer: Customer | None = None) -> SearchResult:
+    """Active customer users by login, first, last or full name, or email; with `customer`,
+    only its users (primary or member)."""
     full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
     qs = CustomerUser.objects.active().select_related("customer")
+    if customer is not None:
+        qs = qs.of_customer(customer)
     # First and last name are searched through the full name: every pattern is `%…%`, so a
     # match in either is a match in "first last" too, and each row is checked against fewer
     # patterns.
     fields = [F("login"), full_name, F("email")]
     return _search(qs, query, fields, ["last_name", "first_name", "login"])
+
+
+def search_agents(query: str) -> SearchResult:
+    """Active agents by user name, first, last or full name, or email."""
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
+    qs = get_user_model().objects.filter(is_staff=True, is_active=True)
+    fields = [F("username"), full_name, F("email")]
+    return _search(qs, query, fields, ["last_name", "first_name", "username"])
 
 
 __all__ = [
@@ -125,6 +137,7 @@ __all__ = [
     "RESULT_LIMIT",
     "SearchResult",
     "is_searchable",
+    "search_agents",
     "search_customer_users",
     "search_customers",
     "term_pattern",

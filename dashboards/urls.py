@@ -13,6 +13,9 @@ urlpatterns = [
     path("cuic/", views.cuic, name="cuic"),
     path("cuic/<keypath:login>/", views.cuic_user, name="cuic-user"),
     path("search/", views.search, name="search"),
+    path("pick/customers/", views.pick_customers, name="pick-customers"),
+    path("pick/customer-users/", views.pick_customer_users, name="pick-customer-users"),
+    path("pick/agents/", views.pick_agents, name="pick-agents"),
     path("preferences/<str:dashboard>/", views.preferences, name="preferences"),
     path("widget/<str:dashboard>/<keypath:object_id>/<str:widget>/", views.widget, name="widget"),
     path(

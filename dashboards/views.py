@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,11 @@ from django.views.decorators.vary import vary_on_headers
 from customers.forms import CustomerForm, CustomerUserForm
 from customers.services import CustomerError, can_manage_customers
 from helpdesk.auth import agent_required
+from helpdesk.pickers import agent_label
 from helpdesk.responses import after_write
 
 from . import search as search_rules
-from .forms import PreferencesForm, SearchForm, WidgetParamsForm, modal_layout
+from .forms import PickForm, PreferencesForm, SearchForm, WidgetParamsForm, modal_layout
 from .selectors import (
     WidgetContext,
     get_customer_for_agent,
@@ -149,6 +150,57 @@ def search(request):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, f"{PAGE}#search-results", context)
     return _page(request, dashboard, search=context)
+
+
+# --- pickers (helpdesk/pickers.py) -----------------------------------------------------------
+
+
+def _picked(request, search, item) -> JsonResponse:
+    """The hits of a picker's search as `{value, text, detail}` (the field's key and label),
+    with the total, under the rules of the search dialogs."""
+    form = PickForm(request.GET)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return JsonResponse({"error": message}, status=400)
+    result = search(form.cleaned_data)
+    return JsonResponse(
+        {
+            "results": [item(hit) for hit in result.hits],
+            "total": result.total,
+            "too_short": result.too_short,
+        }
+    )
+
+
+@agent_required
+@require_GET
+def pick_customers(request):
+    return _picked(
+        request,
+        lambda data: search_rules.search_customers(data["q"]),
+        lambda c: {"value": c.customer_id, "text": str(c), "detail": ""},
+    )
+
+
+@agent_required
+@require_GET
+def pick_customer_users(request):
+    """`customer=ID`: only that customer's users (the new ticket's caller, its contacts)."""
+    return _picked(
+        request,
+        lambda data: search_rules.search_customer_users(data["q"], customer=data["customer"]),
+        lambda cu: {"value": cu.login, "text": str(cu), "detail": cu.login},
+    )
+
+
+@agent_required
+@require_GET
+def pick_agents(request):
+    return _picked(
+        request,
+        lambda data: search_rules.search_agents(data["q"]),
+        lambda user: {"value": str(user.pk), "text": agent_label(user), "detail": user.username},
+    )
 
 
 # --- widgets --------------------------------------------------------------------------------

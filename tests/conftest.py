@@ -217,3 +217,12 @@ def login_in_browser(page, url_name: str, username: str, password: str = factori
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def pick_in_browser(page, field_id: str, query: str, option: str) -> None:
+    """Type `query` into the picker of the field with id `field_id` (helpdesk/pickers.py) and
+    choose the result whose text holds `option`."""
+    control = page.locator(f"#{field_id}-ts-control")
+    control.click()
+    control.press_sequentially(query, delay=30)
+    page.locator(f"#{field_id}-ts-dropdown .option", has_text=option).click()

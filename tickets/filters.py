@@ -13,8 +13,9 @@ from django_filters.fields import ModelChoiceField
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
 from helpdesk.filters import DayFilter, SearchForm
+from helpdesk.pickers import PickerChoiceField
 
-from .forms import CatalogueChoiceField
+from .forms import AgentChoiceField, CatalogueChoiceField
 from .models import Queue, TicketState
 from .querysets import TicketRules
 from .selectors import queues_for_agent
@@ -42,6 +43,14 @@ class CatalogueField(ModelChoiceField):
 
 class CatalogueFilter(django_filters.ModelChoiceFilter):
     field_class = CatalogueField
+
+
+class PickerFilter(django_filters.ModelChoiceFilter):
+    field_class = PickerChoiceField
+
+
+class AgentFilter(django_filters.ModelChoiceFilter):
+    field_class = AgentChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -82,18 +91,18 @@ class TicketFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("Number or title"), "type": "search"}),
     )
-    # Natural keys (DESIGN §6): customer → customer_id, customer user → login. Text inputs, so
+    # Natural keys (DESIGN §6): customer → customer_id, customer user → login. Pickers, so
     # the page never renders every customer; a value that does not exist is a form error.
-    customer = django_filters.ModelChoiceFilter(
+    customer = PickerFilter(
         queryset=Customer.objects.all(),
         to_field_name="customer_id",
-        widget=forms.TextInput(attrs={"placeholder": _("Customer ID")}),
+        source="dashboards:pick-customers",
         label=_("Customer"),
     )
-    customer_user = django_filters.ModelChoiceFilter(
+    customer_user = PickerFilter(
         queryset=CustomerUser.objects.all(),
         to_field_name="login",
-        widget=forms.TextInput(attrs={"placeholder": _("Login")}),
+        source="dashboards:pick-customer-users",
         label=_("Customer user"),
     )
     category = django_filters.ChoiceFilter(
@@ -110,7 +119,7 @@ class TicketFilter(django_filters.FilterSet):
         choices=StateType.choices, field_name="state__state_type", label=_("State type")
     )
     queue = CatalogueFilter(queryset=_queues, label=_("Queue"))
-    owner = django_filters.ModelChoiceFilter(queryset=_agents, label=_("Owner"))
+    owner = AgentFilter(queryset=_agents, label=_("Owner"))
     service = CatalogueFilter(queryset=Service.objects.all(), label=_("Service"))
     locked = YesNoFilter(field_name="is_locked", label=_("Locked"))
     escalated = YesNoFilter(method="filter_escalated", label=_("Escalated"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
 from helpdesk.forms import BoundedDateTimeField, OnceForm
+from helpdesk.pickers import PickerChoiceField, agent_label
 from helpdesk.validators import has_control_characters
 
 from .models import Priority, TicketState, TicketType
@@ -80,9 +81,16 @@ def agents():
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
 
 
-class AgentChoiceField(forms.ModelChoiceField):
+class AgentChoiceField(PickerChoiceField):
+    """An agent by primary key through the agent picker; a typed user name is accepted too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("source", "dashboards:pick-agents")
+        kwargs.setdefault("alternate", "username")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return agent_label(obj)
 
 
 class PriorityChoiceField(forms.ModelChoiceField):
@@ -115,11 +123,17 @@ class TicketCreateForm(OnceForm):
     `contract`, `location` and `area` are exactly the ones valid for it.
     """
 
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), to_field_name="customer_id", label=_("Customer")
+    customer = PickerChoiceField(
+        queryset=Customer.objects.none(),
+        to_field_name="customer_id",
+        source="dashboards:pick-customers",
+        label=_("Customer"),
     )
-    customer_user = forms.ModelChoiceField(
-        queryset=CustomerUser.objects.none(), to_field_name="login", label=_("Customer user")
+    customer_user = PickerChoiceField(
+        queryset=CustomerUser.objects.none(),
+        to_field_name="login",
+        source="dashboards:pick-customer-users",
+        label=_("Customer user"),
     )
     title = forms.CharField(max_length=255, label=_("Title"))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 7}), label=_("Text"))
@@ -159,10 +173,14 @@ class TicketCreateForm(OnceForm):
         )
         customer = self._lookup(Customer.objects.active(), "customer_id", source, "customer")
         self.chosen_customer = customer
-        if customer is not None:
+        if customer is None:
+            # The picker waits for a customer; without JavaScript both are typed at once.
+            self.fields["customer_user"].widget.attrs["data-picker-disabled"] = ""
+        else:
             self.fields["customer_user"].queryset = CustomerUser.objects.active().filter(
                 customers=customer
             )
+            self.fields["customer_user"].widget.params = {"customer": customer.customer_id}
             self.fields["contract"].queryset = (
                 Contract.objects.active().filter(customer=customer).select_related("customer")
             )

@@ -69,8 +69,12 @@ def test_group_form_offers_all_events_and_customer_contacts(admin_client, custom
         "contract_limit",
     ):
         assert f'name="events" value="{event}"' in html
-    assert f'name="customer_users" value="{mine.pk}"' in html
-    assert f'name="customer_users" value="{theirs.pk}"' not in html
+    # Contacts are picked from this customer's (the picker's search), never all listed.
+    picker = reverse("dashboards:pick-customer-users") + "?customer=ACME"
+    assert 'name="customer_users"' in html
+    assert f'data-picker="{picker}"' in html
+    assert mine.login not in html
+    assert theirs.login not in html
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,18 @@ MATRIX = {
         "login    toportal toportal toportal toportal 403      403      200",
         "login    toportal toportal toportal toportal 403      403      200",
     ),
+    "dashboards:pick-agents": (
+        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 405      405      405",
+    ),
+    "dashboards:pick-customer-users": (
+        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 405      405      405",
+    ),
+    "dashboards:pick-customers": (
+        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 405      405      405",
+    ),
     "dashboards:preferences": (
         "login    toportal toportal toportal toportal 405      405      405",
         "login    toportal toportal toportal toportal 400      400      400",
