@@ -149,7 +149,7 @@ def test_choices_of_another_customer_or_team_are_refused(agent_client, cuser, qu
         reverse("tickets:new-phone"), payload(cuser, queue, **{field: foreign[field]})
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
     assert Ticket.objects.count() == 0
 
@@ -165,7 +165,7 @@ def test_inactive_contract_and_area_of_another_location_are_refused(agent_client
     )
 
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert body.count("Select a valid choice.") == 2
     assert Ticket.objects.count() == 0
 
@@ -176,7 +176,7 @@ def test_missing_title_and_body_keep_the_input(agent_client, cuser, queue):
     )
 
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert body.count("This field is required.") == 2
     assert selected(body, "customer_user") == cuser.login
     assert Ticket.objects.count() == 0
