@@ -139,7 +139,7 @@ def public_articles(ticket: Ticket) -> QuerySet[Article]:
     """The public log: public articles oldest first, with their attachments; never notes."""
     return (
         ticket.articles.filter(is_public=True)
-        .select_related("author")
+        .select_related("author__customer_user")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )

@@ -277,3 +277,27 @@ def test_new_ticket_pages_send_anonymous_visitors_to_login(client, name):
 @pytest.mark.parametrize("name", ["tickets:new-phone", "tickets:new-email"])
 def test_new_ticket_pages_send_portal_users_to_the_portal(portal_client, name):
     assert portal_client.get(reverse(name))["Location"] == reverse("portal:home")
+
+
+@pytest.mark.parametrize("channel", ["phone", "email"])
+def test_new_ticket_on_a_contract_takes_the_contracts_sla(agent_client, cuser, queue, channel):
+    sla = factories.SLAFactory(name="Gold")
+    contract = factories.ContractFactory(customer=cuser.customer, sla=sla)
+
+    response = agent_client.post(
+        reverse(f"tickets:new-{channel}"), payload(cuser, queue, contract=contract.pk)
+    )
+
+    assert response.status_code == 302
+    assert (Ticket.objects.get().contract, Ticket.objects.get().sla) == (contract, sla)
+
+
+def test_new_ticket_keeps_the_sla_the_agent_chose_over_the_contracts(agent_client, cuser, queue):
+    chosen = factories.SLAFactory(name="Platinum")
+    contract = factories.ContractFactory(customer=cuser.customer, sla=factories.SLAFactory())
+
+    agent_client.post(
+        reverse("tickets:new-phone"), payload(cuser, queue, contract=contract.pk, sla=chosen.pk)
+    )
+
+    assert Ticket.objects.get().sla == chosen
