@@ -173,6 +173,10 @@ MATRIX = {
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",
     ),
+    "favicon": (
+        "redirect redirect redirect redirect redirect redirect redirect redirect",
+        "405      405      405      405      405      405      405      405",
+    ),
     "healthz": (
         "200      200      200      200      200      200      200      200",
         "405      405      405      405      405      405      405      405",
