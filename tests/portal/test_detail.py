@@ -457,3 +457,13 @@ def test_phone_ticket_first_message_is_the_callers_not_the_agents(client, portal
         portal_user.full_name
     ]
     assert "Petra" not in own
+
+
+def test_resolved_request_page_has_unique_ids(portal_client, portal_user):
+    ticket = make_request(portal_user, state="resolved")
+
+    body = portal_client.get(reverse("portal:detail", args=[ticket.number])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert ('id="id_comment"' in body, 'id="id_reopen_comment"' in body) == (True, True)
