@@ -84,6 +84,7 @@ PORTAL_ROW_FIELDS = (
     "number",
     "title",
     "created_at",
+    "closed_at",
     "state__name",
     "state__state_type",
     "state__label",
