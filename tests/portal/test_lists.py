@@ -449,4 +449,4 @@ def test_closed_list_shows_the_close_date_it_is_ordered_by(portal_client, portal
         "2026-03-01",
         "2026-02-01",
     ]
-    assert "<th class=\"d-none d-lg-table-cell\">Closed</th>" in body
+    assert '<th class="d-none d-lg-table-cell">Closed</th>' in body
