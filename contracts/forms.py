@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
-from helpdesk.forms import BoundedDateField
+from helpdesk.forms import BoundedDateField, DayInput
 
 from . import services
 from .models import SLA, Contract, Service
@@ -56,8 +56,8 @@ class ContractForm(forms.ModelForm):
         }
         field_classes = {"start_date": BoundedDateField, "end_date": BoundedDateField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DayInput(),
+            "end_date": DayInput(),
             "contract_hours": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
             "hours_notification_threshold": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
             "services": forms.CheckboxSelectMultiple,

@@ -13,6 +13,7 @@ from django_filters.fields import ModelChoiceField
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
 from helpdesk.filters import DayFilter, SearchForm
+from helpdesk.forms import DayInput
 
 from .forms import CatalogueChoiceField
 from .models import Queue, TicketState
@@ -41,10 +42,6 @@ class CatalogueField(ModelChoiceField):
 
 class CatalogueFilter(django_filters.ModelChoiceFilter):
     field_class = CatalogueField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class YesNoField(forms.ChoiceField):
@@ -110,16 +107,16 @@ class TicketFilter(django_filters.FilterSet):
     locked = YesNoFilter(field_name="is_locked", label=_("Locked"))
     escalated = YesNoFilter(method="filter_escalated", label=_("Escalated"))
     created_after = DayFilter(
-        field_name="created_at", after=True, widget=DateInput, label=_("Created from")
+        field_name="created_at", after=True, widget=DayInput, label=_("Created from")
     )
     created_before = DayFilter(
-        field_name="created_at", after=False, widget=DateInput, label=_("Created to")
+        field_name="created_at", after=False, widget=DayInput, label=_("Created to")
     )
     closed_after = DayFilter(
-        field_name="closed_at", after=True, widget=DateInput, label=_("Closed from")
+        field_name="closed_at", after=True, widget=DayInput, label=_("Closed from")
     )
     closed_before = DayFilter(
-        field_name="closed_at", after=False, widget=DateInput, label=_("Closed to")
+        field_name="closed_at", after=False, widget=DayInput, label=_("Closed to")
     )
     o = django_filters.OrderingFilter(
         fields=(
