@@ -89,7 +89,7 @@ class ContractForm(forms.ModelForm):
             else:
                 message = gettext("The support manager must be an agent.")
             field.error_messages["invalid_choice"] = message
-        self.fields["services"].queryset = Service.objects.active().select_related("parent")
+        self.fields["services"].queryset = Service.objects.active().in_tree_order()
         self.fields["services"].required = False
         self.fields["sla"].queryset = SLA.objects.all()
 

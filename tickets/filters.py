@@ -103,7 +103,7 @@ class TicketFilter(django_filters.FilterSet):
     )
     queue = CatalogueFilter(queryset=_queues, label=_("Queue"))
     owner = django_filters.ModelChoiceFilter(queryset=_agents, label=_("Owner"))
-    service = CatalogueFilter(queryset=Service.objects.all(), label=_("Service"))
+    service = CatalogueFilter(queryset=Service.objects.in_tree_order(), label=_("Service"))
     locked = YesNoFilter(field_name="is_locked", label=_("Locked"))
     escalated = YesNoFilter(method="filter_escalated", label=_("Escalated"))
     created_after = DayFilter(
