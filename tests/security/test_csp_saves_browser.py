@@ -47,3 +47,22 @@ def test_ticket_saves_cause_no_csp_violation(settings, page, screenshot, debug):
     assert [e for e in errors if "Content Security Policy" in e] == []
     refused_state = f"422 {page.base_url}" + reverse("tickets:set-state", args=[ticket.number])
     assert [e for e in _problems(errors) if e != refused_state] == []
+
+
+def test_dashboard_settings_save_causes_no_csp_violation(page, screenshot):
+    factories.AgentFactory(username="csp-boarder")
+    customer = factories.CustomerFactory(customer_id="CSP2")
+    errors = _collect_errors(page)
+    login_in_browser(page, "login", "csp-boarder")
+    page.goto(page.base_url + reverse("dashboards:cic-customer", args=[customer.customer_id]))
+
+    page.click("[data-widget=settings] .widget-toggle")
+    page.wait_for_selector("#widget-settings-body.show")
+    page.click("[data-setting=new-tickets]")
+    page.click("[data-widget=settings] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    screenshot("security-csp-after-dashboard-settings")
+
+    assert [e for e in errors if "Content Security Policy" in e] == []
+    assert _problems(errors) == []
