@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerUser
-from helpdesk.forms import BoundedDateField
+from helpdesk.forms import BoundedDateField, DayInput
 from helpdesk.pickers import agent_label, picker_from
 
 from . import services
@@ -53,8 +53,8 @@ class ContractForm(forms.ModelForm):
         }
         field_classes = {"start_date": BoundedDateField, "end_date": BoundedDateField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DayInput(),
+            "end_date": DayInput(),
             "contract_hours": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
             "hours_notification_threshold": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
             "services": forms.CheckboxSelectMultiple,
@@ -94,7 +94,7 @@ class ContractForm(forms.ModelForm):
             else:
                 message = gettext("The support manager must be an agent.")
             field.error_messages["invalid_choice"] = message
-        self.fields["services"].queryset = Service.objects.active().select_related("parent")
+        self.fields["services"].queryset = Service.objects.active().in_tree_order()
         self.fields["services"].required = False
         self.fields["sla"].queryset = SLA.objects.all()
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +19,13 @@ class ServiceQuerySet(models.QuerySet):
 
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def in_tree_order(self):
+        """Each service, then its sub-services ("Workplace", "Workplace › Laptop", …), so a
+        list of "Parent › Child" names reads as a tree."""
+        return self.order_by(
+            Coalesce("parent__name", "name"), F("parent").asc(nulls_first=True), "name", "id"
+        )
 
 
 class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):

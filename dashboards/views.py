@@ -65,7 +65,7 @@ def _hx_trigger(response: HttpResponse, events: dict) -> HttpResponse:
 
 
 def _bad_request(request, message: str) -> HttpResponse:
-    return render(request, f"{WIDGETS}#error", {"message": message}, status=400)
+    return render(request, f"{WIDGETS}#error", {"message": message}, status=422)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def search(request):
         if request.htmx:
             return _bad_request(request, message)
         response = _page(request, CIC, search={"error": message})
-        response.status_code = 400
+        response.status_code = 422
         return response
     query = form.cleaned_data["q"]
     kind = form.cleaned_data["kind"]

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .auth import is_agent, portal_customer_user
@@ -12,6 +13,30 @@ class BoundedDateField(forms.DateField):
     """A date people type, within sane years (a form error beyond, never an overflow)."""
 
     default_validators = [validate_sane_date]
+
+
+class DayInput(forms.DateInput):
+    """A day typed as the tables show it (2026-01-31; 2026/01/31 in Japanese), not the
+    browser's date picker, which follows the browser's locale (mm/dd/yyyy in US English)
+    whatever the page's language. The language's first DATE_INPUT_FORMATS writes the value
+    and the placeholder; all of them are accepted."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        pattern = formats.get_format("DATE_INPUT_FORMATS")[0]
+        placeholder = pattern.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        context["widget"]["attrs"].setdefault("placeholder", placeholder)
+        return context
 
 
 class BoundedDateTimeField(forms.DateTimeField):

@@ -12,6 +12,7 @@ customer_patterns = customers.urls.urlpatterns + contracts.urls.customer_tab_pat
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.AgentLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", i18n.set_language, name="set-language"),

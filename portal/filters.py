@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,11 +10,12 @@ from django.utils.translation import pgettext_lazy
 from contracts.models import Service
 from customers.models import CustomerUser
 from helpdesk.filters import DayFilter, SearchForm
+from helpdesk.forms import DayInput
 from tickets.models import Ticket
 
 from .selectors import callers, searchable_services
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DayInput()
 
 
 class ClosedRequestFilter(django_filters.FilterSet):

@@ -108,6 +108,10 @@ class ReopenForm(OnceForm):
         error_messages={"required": _("Please tell us why you reopen the request.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_reopen_%s")  # the close form on the page has a comment
+        super().__init__(*args, **kwargs)
+
     def clean_comment(self):
         comment = self.cleaned_data["comment"].strip()
         if not comment:

@@ -84,6 +84,7 @@ PORTAL_ROW_FIELDS = (
     "number",
     "title",
     "created_at",
+    "closed_at",
     "state__name",
     "state__state_type",
     "state__label",
@@ -139,7 +140,7 @@ def public_articles(ticket: Ticket) -> QuerySet[Article]:
     """The public log: public articles oldest first, with their attachments; never notes."""
     return (
         ticket.articles.filter(is_public=True)
-        .select_related("author")
+        .select_related("author__customer_user")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )

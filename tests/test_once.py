@@ -189,7 +189,7 @@ def test_a_malformed_key_is_a_form_error_and_saves_nothing(agent_client, ticket,
         reverse("tickets:note", args=[ticket.number]), {"body": "x", "key": key}, headers=HX
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#action-note"
     assert "This form is damaged; please reload the page and submit it again." in (
         response.content.decode()
@@ -206,7 +206,7 @@ def test_a_failed_action_leaves_its_key_unused(agent_client, queue):
         reverse("tickets:reply", args=[ticket.number]), {"body": "Hello", "key": key}
     )
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert keys_in(refused.content.decode())[0] == key
     assert Submission.objects.count() == 0
 

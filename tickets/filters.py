@@ -13,6 +13,7 @@ from django_filters.fields import ModelChoiceField
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
 from helpdesk.filters import DayFilter, SearchForm
+from helpdesk.forms import DayInput
 from helpdesk.pickers import PickerChoiceField
 
 from .forms import AgentChoiceField, CatalogueChoiceField
@@ -51,10 +52,6 @@ class PickerFilter(django_filters.ModelChoiceFilter):
 
 class AgentFilter(django_filters.ModelChoiceFilter):
     field_class = AgentChoiceField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class YesNoField(forms.ChoiceField):
@@ -120,20 +117,20 @@ class TicketFilter(django_filters.FilterSet):
     )
     queue = CatalogueFilter(queryset=_queues, label=_("Queue"))
     owner = AgentFilter(queryset=_agents, label=_("Owner"))
-    service = CatalogueFilter(queryset=Service.objects.all(), label=_("Service"))
+    service = CatalogueFilter(queryset=Service.objects.in_tree_order(), label=_("Service"))
     locked = YesNoFilter(field_name="is_locked", label=_("Locked"))
     escalated = YesNoFilter(method="filter_escalated", label=_("Escalated"))
     created_after = DayFilter(
-        field_name="created_at", after=True, widget=DateInput, label=_("Created from")
+        field_name="created_at", after=True, widget=DayInput, label=_("Created from")
     )
     created_before = DayFilter(
-        field_name="created_at", after=False, widget=DateInput, label=_("Created to")
+        field_name="created_at", after=False, widget=DayInput, label=_("Created to")
     )
     closed_after = DayFilter(
-        field_name="closed_at", after=True, widget=DateInput, label=_("Closed from")
+        field_name="closed_at", after=True, widget=DayInput, label=_("Closed from")
     )
     closed_before = DayFilter(
-        field_name="closed_at", after=False, widget=DateInput, label=_("Closed to")
+        field_name="closed_at", after=False, widget=DayInput, label=_("Closed to")
     )
     o = django_filters.OrderingFilter(
         fields=(

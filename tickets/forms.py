@@ -148,7 +148,9 @@ class TicketCreateForm(OnceForm):
     )
     type = CatalogueChoiceField(queryset=TicketType.objects.all(), required=False, label=_("Type"))
     service = CatalogueChoiceField(
-        queryset=Service.objects.active(), required=False, label=_("Service")
+        queryset=Service.objects.active().in_tree_order(),
+        required=False,
+        label=_("Service"),
     )
     sla = CatalogueChoiceField(queryset=SLA.objects.all(), required=False, label=_("SLA"))
     contract = forms.ModelChoiceField(
@@ -346,7 +348,9 @@ class TicketUpdateForm(forms.Form):
         queryset=Priority.objects.all(), to_field_name="level", label=_("Priority")
     )
     service = CatalogueChoiceField(
-        queryset=Service.objects.active(), required=False, label=_("Service")
+        queryset=Service.objects.active().in_tree_order(),
+        required=False,
+        label=_("Service"),
     )
     sla = CatalogueChoiceField(queryset=SLA.objects.all(), required=False, label=_("SLA"))
     contract = forms.ModelChoiceField(

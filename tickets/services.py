@@ -161,10 +161,10 @@ def ticket_create(
     """Create a ticket with its first article.
 
     1. a number from the daily counter; 2. defaults (queue, state `new`, priority from
-    impact × urgency or medium); 3. escalation due times; 4. the first article with its
-    attachments (`article_fields`: more of its fields, e.g. an email's addresses); 5. a
-    `created` event; 6. unless `notify` is off (automatic mail), the notification groups'
-    email. The first article is `ticket.first_article`.
+    impact × urgency or medium, the contract's SLA when none is chosen); 3. escalation due
+    times; 4. the first article with its attachments (`article_fields`: more of its fields,
+    e.g. an email's addresses); 5. a `created` event; 6. unless `notify` is off (automatic
+    mail), the notification groups' email. The first article is `ticket.first_article`.
     """
     now = now or timezone.now()
     if customer_user is not None and customer is None:
@@ -173,6 +173,8 @@ def ticket_create(
         impact, urgency = fields.get("impact"), fields.get("urgency")
         level = priority_level(impact, urgency) if impact and urgency else 3
         priority = Priority.objects.get(level=level)
+    if fields.get("contract") is not None and fields.get("sla") is None:
+        fields["sla"] = fields["contract"].sla
     ticket = Ticket(
         created_at=now,
         number=ticket_number_next(now),

@@ -4,6 +4,8 @@ from urllib.parse import quote_plus, urlencode
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from dashboards import selectors
 from dashboards.widgets import REMINDER
@@ -51,3 +53,10 @@ def row_due(ticket, widget):
 def row_count(value) -> str:
     """A widget row's ticket count, "1,000+" past `ROW_COUNT_CAP`."""
     return capped_label(value or 0, selectors.ROW_COUNT_CAP)
+
+
+@register.filter
+def email_breaks(address: str) -> str:
+    """An address that may wrap at its "@" and dots in a narrow column, never mid-word."""
+    text = conditional_escape(address or "")  # escaped first: only our <wbr> is markup
+    return mark_safe(text.replace("@", "<wbr>@").replace(".", "<wbr>."))

@@ -24,5 +24,5 @@ def preferences(request):
             session_locale_refresh(request)
             messages.success(request, _("Your preferences are saved."))
             return redirect("portal:preferences")
-        return render(request, "portal/preferences.html", {"form": form}, status=400)
+        return render(request, "portal/preferences.html", {"form": form}, status=422)
     return render(request, "portal/preferences.html", {"form": form})

@@ -24,11 +24,27 @@ from ..services import portal_request_reopen, portal_request_update
 CONFLICT = 409
 
 
+def _with_speakers(ticket, articles) -> list:
+    """`speaker_id` and `speaker_name` of each customer article: who said its words. An agent
+    who typed a caller's words (a phone ticket) is not the speaker: the customer user is."""
+    articles = list(articles)
+    caller = ticket.customer_user
+    for article in articles:
+        author = article.author
+        if author is not None and caller is not None and not hasattr(author, "customer_user"):
+            article.speaker_id, article.speaker_name = caller.user_id, caller.full_name
+        elif author is not None:
+            article.speaker_id, article.speaker_name = author.pk, author.get_full_name()
+        else:
+            article.speaker_id, article.speaker_name = None, ""
+    return articles
+
+
 def _render_detail(request, ticket, *, status=200, **forms):
     state_type = ticket.state.state_type
     context = {
         "ticket": ticket,
-        "articles": public_articles(ticket),
+        "articles": _with_speakers(ticket, public_articles(ticket)),
         "show_caller": request.customer_user.is_power_user,
         "can_update": ticket.state.category == "incomplete",
         "can_answer": state_type == "resolved",

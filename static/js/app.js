@@ -1,6 +1,15 @@
 // Small glue between htmx and Bootstrap. No inline scripts anywhere (CSP).
 (function () {
   "use strict";
+  // Every form error answers 422 with the form and its errors: swap it in like a 200. (A 400
+  // would be taken over by django-htmx's debug script, which replaces the whole document.)
+  // htmx is loaded with defer, after this file: configure it once the document is parsed.
+  document.addEventListener("DOMContentLoaded", function () {
+    var rules = window.htmx && htmx.config.responseHandling;
+    if (rules && !rules.some(function (r) { return r.code === "422"; })) {
+      rules.unshift({ code: "422", swap: true, error: false });
+    }
+  });
   var modalEl = document.getElementById("modal");
   var modal = modalEl ? bootstrap.Modal.getOrCreateInstance(modalEl) : null;
 

@@ -2,12 +2,6 @@
 (function () {
   "use strict";
 
-  // Form errors answer 422 with the re-rendered fragment: let htmx swap it.
-  if (window.htmx && htmx.config.responseHandling) {
-    var has422 = htmx.config.responseHandling.some(function (r) { return r.code === "422"; });
-    if (!has422) htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
-  }
-
   function toggleHours(form) {
     var box = form.querySelector("[data-hour-box]");
     if (!box) return;

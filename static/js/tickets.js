@@ -1,15 +1,6 @@
-// Ticket screens: show form fragments answered with 4xx, and pick a newly created contact.
+// Ticket screens: pick a newly created contact.
 (function () {
   "use strict";
-
-  // Actions answer bad input with 400/422 and the form with its errors: swap it in.
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status === 400 || status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   // HX-Trigger {"contactCreated": {"login": ..., "label": ...}} from the New Customer Contact
   // modal: choose the contact in the customer user picker.

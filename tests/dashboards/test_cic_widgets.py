@@ -333,7 +333,7 @@ def test_ticket_widget_bad_parameters_are_a_clear_400(agent_client, params):
 
     response = agent_client.get(widget_url("cic", "ACME", "new-tickets"), params, headers=HX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"data-error" in response.content
 
 

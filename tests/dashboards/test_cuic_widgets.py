@@ -219,3 +219,22 @@ def test_accessible_counts_each_ticket_once_own_tickets_of_any_customer(
     assert tab_count(html, "assigned") == 4
     assert tab_count(html, "accessible") == 5
     assert tuple(tab_count(html, key) for key in FILTERS) == (1, 0, 5)
+
+
+def test_customer_user_email_wraps_only_at_its_at_sign_and_dots(agent_client):
+    factories.CustomerUserFactory(login=LOGIN, email="maximiliane.schneider@example-logistik.de")
+
+    html = get(agent_client, "customer-user-information")
+
+    assert (
+        ">maximiliane<wbr>.schneider<wbr>@example-logistik<wbr>.de</a>" in html,
+        'href="mailto:maximiliane.schneider@example-logistik.de"' in html,
+    ) == (True, True)
+
+
+def test_customer_information_without_contracts_says_so_inside_the_padding(agent_client):
+    factories.CustomerUserFactory(login=LOGIN)
+
+    html = get(agent_client, "customer-information")
+
+    assert 'class="small text-secondary mb-0 info-empty" data-empty="contracts"' in html

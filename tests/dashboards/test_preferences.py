@@ -114,7 +114,7 @@ def test_settings_cannot_be_turned_off(agent_client):
     refused = post(agent_client, widget="settings", close="1")
     post(agent_client, enabled=["new-tickets"])
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert page_widgets(agent_client) == ["new-tickets", "settings"]
 
 
@@ -206,7 +206,7 @@ def test_bad_preference_posts_are_refused_and_change_nothing(agent_client, data)
 
     response = post(agent_client, **data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"data-error" in response.content
     assert snapshot() == before
 

@@ -212,14 +212,14 @@ def test_search_without_htmx_renders_the_dialog_page_with_results(agent_client):
 def test_search_cuic_refuses_customer_kind(agent_client):
     response = search(agent_client, "acme", kind="customer", dashboard="cuic")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"customer users only" in response.content
 
 
-def test_search_unknown_kind_is_a_clear_400(agent_client):
+def test_search_unknown_kind_is_a_clear_422(agent_client):
     response = search(agent_client, "acme", kind="tickets")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"data-error" in response.content
 
 

@@ -1,6 +1,7 @@
 """`portal:detail` and its actions: the public log, update, reopen, close, attachments."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -436,3 +437,33 @@ def test_attachment_anonymous_goes_to_login(client, portal_user):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("portal:login"))
+
+
+def test_phone_ticket_first_message_is_the_callers_not_the_agents(client, portal_user, agent):
+    agent.first_name, agent.last_name = "Petra", "Zimmermann"
+    agent.save()
+    ticket = ticket_create(
+        title="Printer", body="It jams.", by=agent, customer_user=portal_user, channel="phone"
+    )
+    power = factories.PortalUserFactory(customer=portal_user.customer, is_power_user=True)
+
+    client.force_login(portal_user.user)
+    own = client.get(reverse("portal:detail", args=[ticket.number])).content.decode()
+    client.force_login(power.user)
+    colleague = client.get(reverse("portal:detail", args=[ticket.number])).content.decode()
+
+    assert re.findall(r'<span class="fw-semibold">([^<]*)</span>', own) == ["You"]
+    assert re.findall(r'<span class="fw-semibold">([^<]*)</span>', colleague) == [
+        portal_user.full_name
+    ]
+    assert "Petra" not in own
+
+
+def test_resolved_request_page_has_unique_ids(portal_client, portal_user):
+    ticket = make_request(portal_user, state="resolved")
+
+    body = portal_client.get(reverse("portal:detail", args=[ticket.number])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert ('id="id_comment"' in body, 'id="id_reopen_comment"' in body) == (True, True)

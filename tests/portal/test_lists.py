@@ -328,7 +328,7 @@ def test_closed_bad_dates_are_no_500(portal_client, portal_user):
     content = response.content.decode()
     # the message sits under its own field, which is marked invalid
     assert re.search(
-        r'<input type="date" name="created_after" value="yesterday" class="[^"]*is-invalid',
+        r'<input type="text" name="created_after" value="yesterday" [^>]*class="[^"]*is-invalid',
         content,
     )
     assert re.search(
@@ -427,3 +427,26 @@ def test_closed_date_filters_take_whole_days_of_the_local_time_zone(portal_clien
     assert closed_rows(portal_client.get(url, {"closed_before": before})) == []
     assert sorted(closed_rows(portal_client.get(url, {"created_before": "2026-03-01"}))) == both
     assert closed_rows(portal_client.get(url, {"created_after": "2026-03-02"})) == []
+
+
+def test_closed_list_shows_the_close_date_it_is_ordered_by(portal_client, portal_user):
+    older = closed_ticket(
+        portal_user,
+        created=timezone.make_aware(datetime.datetime(2026, 1, 5, 12)),
+        closed=timezone.make_aware(datetime.datetime(2026, 2, 1, 12)),
+    )
+    newer = closed_ticket(
+        portal_user,
+        created=timezone.make_aware(datetime.datetime(2026, 1, 1, 12)),
+        closed=timezone.make_aware(datetime.datetime(2026, 3, 1, 12)),
+    )
+
+    response = portal_client.get(reverse("portal:closed"))
+    body = response.content.decode()
+
+    assert closed_rows(response) == [newer.number, older.number]
+    assert re.findall(r"<td[^>]*data-closed><time[^>]*>([^<]*)</time>", body) == [
+        "2026-03-01",
+        "2026-02-01",
+    ]
+    assert '<th class="d-none d-lg-table-cell">Closed</th>' in body

@@ -175,15 +175,19 @@ MATRIX = {
     ),
     "dashboards:preferences": (
         "login    toportal toportal toportal toportal 405      405      405",
-        "login    toportal toportal toportal toportal 400      400      400",
+        "login    toportal toportal toportal toportal 422      422      422",
     ),
     "dashboards:search": (
-        "login    toportal toportal toportal toportal 400      400      400",
+        "login    toportal toportal toportal toportal 422      422      422",
         "login    toportal toportal toportal toportal 405      405      405",
     ),
     "dashboards:widget": (
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",
+    ),
+    "favicon": (
+        "redirect redirect redirect redirect redirect redirect redirect redirect",
+        "405      405      405      405      405      405      405      405",
     ),
     "healthz": (
         "200      200      200      200      200      200      200      200",
@@ -259,7 +263,7 @@ MATRIX = {
     ),
     "tickets:add-time": (
         "login    toportal toportal toportal toportal 405      405      405",
-        "login    toportal toportal toportal toportal 400      404      400",
+        "login    toportal toportal toportal toportal 422      404      422",
     ),
     "tickets:article-html": (
         "login    toportal toportal toportal toportal 200      404      200",
@@ -291,7 +295,7 @@ MATRIX = {
     ),
     "tickets:new-email": (
         "login    toportal toportal toportal toportal 200      200      200",
-        "login    toportal toportal toportal toportal 400      400      400",
+        "login    toportal toportal toportal toportal 422      422      422",
     ),
     "tickets:new-options": (
         "login    toportal toportal toportal toportal 200      200      200",
@@ -299,11 +303,11 @@ MATRIX = {
     ),
     "tickets:new-phone": (
         "login    toportal toportal toportal toportal 200      200      200",
-        "login    toportal toportal toportal toportal 400      400      400",
+        "login    toportal toportal toportal toportal 422      422      422",
     ),
     "tickets:note": (
         "login    toportal toportal toportal toportal 405      405      405",
-        "login    toportal toportal toportal toportal 400      404      400",
+        "login    toportal toportal toportal toportal 422      404      422",
     ),
     "set-language": (
         "405      405      405      405      405      405      405      405",
@@ -315,15 +319,15 @@ MATRIX = {
     ),
     "tickets:reply": (
         "login    toportal toportal toportal toportal 405      405      405",
-        "login    toportal toportal toportal toportal 400      404      400",
+        "login    toportal toportal toportal toportal 422      404      422",
     ),
     "tickets:set-state": (
         "login    toportal toportal toportal toportal 405      405      405",
-        "login    toportal toportal toportal toportal 400      404      400",
+        "login    toportal toportal toportal toportal 422      404      422",
     ),
     "tickets:update": (
         "login    toportal toportal toportal toportal redirect 404      redirect",
-        "login    toportal toportal toportal toportal 400      404      400",
+        "login    toportal toportal toportal toportal 422      404      422",
     ),
 }
 # fmt: on

@@ -102,7 +102,7 @@ def test_a_control_character_in_the_new_ticket_customer_fields_is_refused(
     options = agent_client.get(reverse("tickets:new-options"), data)
     created = agent_client.post(reverse("tickets:new-phone"), data)
 
-    assert (options.status_code, created.status_code) == (200, 400)
+    assert (options.status_code, created.status_code) == (200, 422)
     assert Ticket.objects.count() == 0
 
 
@@ -155,7 +155,7 @@ def test_a_far_pending_time_is_a_form_error(agent_client, settings, queue, momen
         {"state": "pending", "pending_until": moment},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert DATE_ERROR in response.content.decode()
     ticket.refresh_from_db()
     assert (ticket.state.name, ticket.pending_until) == ("open", None)

@@ -20,14 +20,11 @@ def _collect_errors(page) -> list[str]:
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # A missing resource is reported by URL (the console line does not name it); browsers ask
-    # for /favicon.ico on their own, which is not one of our resources.
+    # A missing resource is reported by URL (the console line does not name it).
     page.on(
         "response",
         lambda response: (
-            errors.append(f"{response.status} {response.url}")
-            if response.status >= 400 and not response.url.endswith("/favicon.ico")
-            else None
+            errors.append(f"{response.status} {response.url}") if response.status >= 400 else None
         ),
     )
     return errors

@@ -51,7 +51,7 @@ def test_agent_reply_upload_over_the_size_limit_is_a_form_error(agent_client, qu
         reverse("tickets:note", args=[ticket.number]), {"body": "see file", "attachments": [upload]}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert b"larger than the limit" in response.content
     assert Article.objects.filter(ticket=ticket).count() == 0
 

@@ -108,10 +108,10 @@ def test_reply_with_attachment_stores_and_attaches_it(
     assert mail.outbox[0].attachments[0][:2] == ("log.txt", b"error 42")
 
 
-def test_reply_empty_body_is_a_400_fragment_and_changes_nothing(agent_client, ticket):
+def test_reply_empty_body_is_a_422_fragment_and_changes_nothing(agent_client, ticket):
     response = post(agent_client, "reply", ticket, {"body": "   "})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#action-reply"
     assert "This field is required." in response.content.decode()
     assert ticket.articles.count() == 0
@@ -123,7 +123,7 @@ def test_reply_without_customer_user_is_refused(agent_client, queue):
 
     response = post(agent_client, "reply", ticket, {"body": "Hello"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "no customer user with an email address" in response.content.decode()
     assert ticket.articles.count() == 0
 
@@ -134,7 +134,7 @@ def test_reply_too_many_attachments_is_refused(agent_client, ticket, settings):
 
     response = post(agent_client, "reply", ticket, {"body": "Hi", "attachments": files})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "At most 1 files can be attached." in response.content.decode()
     assert ticket.articles.count() == 0
 
@@ -197,13 +197,13 @@ def test_set_pending_with_a_future_time(agent_client, agent, ticket):
         ({"state": "merged"}, "Select a valid choice."),
     ],
 )
-def test_set_state_bad_input_is_a_400_and_changes_nothing(agent_client, ticket, data, message):
+def test_set_state_bad_input_is_a_422_and_changes_nothing(agent_client, ticket, data, message):
     if data.get("pending_until") == "past":
         data["pending_until"] = local_input(timezone.now() - timedelta(minutes=5))
 
     response = post(agent_client, "set-state", ticket, data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#action-state"
     assert message in response.content.decode()
     ticket.refresh_from_db()
@@ -276,7 +276,7 @@ def test_update_to_a_queue_of_another_team_is_refused(agent_client, ticket, queu
 
     response = post(agent_client, "update", ticket, {"queue": foreign.pk})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.queue == queue
@@ -287,7 +287,7 @@ def test_update_contract_of_another_customer_is_refused(agent_client, ticket):
 
     response = post(agent_client, "update", ticket, {"contract": foreign.pk})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     ticket.refresh_from_db()
     assert ticket.contract is None
 
@@ -318,10 +318,10 @@ def test_add_time_books_minutes(agent_client, agent, ticket):
 
 
 @pytest.mark.parametrize("minutes", ["0", "-5", "abc", ""])
-def test_add_time_bad_minutes_is_a_400(agent_client, ticket, minutes):
+def test_add_time_bad_minutes_is_a_422(agent_client, ticket, minutes):
     response = post(agent_client, "add-time", ticket, {"minutes": minutes})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#action-time"
     assert TimeEntry.objects.count() == 0
 

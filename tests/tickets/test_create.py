@@ -154,7 +154,7 @@ def test_choices_of_another_customer_or_team_are_refused(agent_client, cuser, qu
         reverse("tickets:new-phone"), payload(cuser, queue, **{field: foreign[field]})
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
     assert Ticket.objects.count() == 0
 
@@ -170,7 +170,7 @@ def test_inactive_contract_and_area_of_another_location_are_refused(agent_client
     )
 
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert body.count("Select a valid choice.") == 2
     assert Ticket.objects.count() == 0
 
@@ -181,7 +181,7 @@ def test_missing_title_and_body_keep_the_input(agent_client, cuser, queue):
     )
 
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert body.count("This field is required.") == 2
     assert selected(body, "customer_user") == cuser.login
     assert Ticket.objects.count() == 0
@@ -281,3 +281,27 @@ def test_new_ticket_pages_send_anonymous_visitors_to_login(client, name):
 @pytest.mark.parametrize("name", ["tickets:new-phone", "tickets:new-email"])
 def test_new_ticket_pages_send_portal_users_to_the_portal(portal_client, name):
     assert portal_client.get(reverse(name))["Location"] == reverse("portal:home")
+
+
+@pytest.mark.parametrize("channel", ["phone", "email"])
+def test_new_ticket_on_a_contract_takes_the_contracts_sla(agent_client, cuser, queue, channel):
+    sla = factories.SLAFactory(name="Gold")
+    contract = factories.ContractFactory(customer=cuser.customer, sla=sla)
+
+    response = agent_client.post(
+        reverse(f"tickets:new-{channel}"), payload(cuser, queue, contract=contract.pk)
+    )
+
+    assert response.status_code == 302
+    assert (Ticket.objects.get().contract, Ticket.objects.get().sla) == (contract, sla)
+
+
+def test_new_ticket_keeps_the_sla_the_agent_chose_over_the_contracts(agent_client, cuser, queue):
+    chosen = factories.SLAFactory(name="Platinum")
+    contract = factories.ContractFactory(customer=cuser.customer, sla=factories.SLAFactory())
+
+    agent_client.post(
+        reverse("tickets:new-phone"), payload(cuser, queue, contract=contract.pk, sla=chosen.pk)
+    )
+
+    assert Ticket.objects.get().sla == chosen

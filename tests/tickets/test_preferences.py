@@ -37,7 +37,7 @@ def test_my_queues_refuses_a_queue_of_another_team(agent_client, agent, queue):
 
     response = agent_client.post(reverse("tickets:preferences"), {"my_queues": [foreign.pk]})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
     assert list(AgentPreferences.objects.get(user=agent).my_queues.all()) == [queue]
 

@@ -105,7 +105,7 @@ def test_reply_without_cc_has_no_cc_header_and_the_default_sender(
 def test_bad_cc_is_a_form_error_and_saves_nothing(agent_client, ticket, cc, error):
     response = reply(agent_client, ticket, cc, body="Kept text")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#action-reply"
     content = response.content.decode()
     assert error in content

@@ -1,5 +1,6 @@
 """Ticket search (`tickets:list`): every filter of DESIGN §6, bad input, access and query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -222,3 +223,13 @@ def test_search_below_the_cap_shows_the_exact_total(agent_client, queue, setting
     assert 'data-total="3"' in html
     assert "3 tickets" in html
     assert "More than" not in html
+
+
+def test_search_error_summary_names_fields_by_their_labels(agent_client):
+    response = search(agent_client, created_after="yesterday", closed_before="soon")
+
+    summary = re.search(r'data-errors="filter".*?</ul>', response.content.decode(), re.S).group(0)
+    assert re.findall(r"<li>([^<]*)</li>", summary) == [
+        "Created from: Enter a valid date.",
+        "Closed to: Enter a valid date.",
+    ]

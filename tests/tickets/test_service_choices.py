@@ -1,5 +1,7 @@
 """Service choices show "Parent › Child": the page must not query once per sub-service."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -41,3 +43,49 @@ def test_ticket_fields_form_queries_do_not_grow_with_sub_services(
 
     assert response.status_code == 200
     assert response.content.decode().count("Workplace › ") == children
+
+
+def _jumbled_services():
+    workplace = factories.ServiceFactory(name="Workplace")
+    network = factories.ServiceFactory(name="Network")
+    factories.ServiceFactory(name="Printer", parent=workplace)
+    factories.ServiceFactory(name="Access point", parent=network)
+    factories.ServiceFactory(name="Laptop", parent=workplace)
+
+
+EXPECTED = [
+    "Network",
+    "Network › Access point",
+    "Workplace",
+    "Workplace › Laptop",
+    "Workplace › Printer",
+]
+
+
+def _options(body: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', body, re.S).group(0)
+    return [label for value, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)<', select)]
+
+
+@pytest.mark.django_db
+def test_new_ticket_and_search_list_services_as_a_tree(agent_client):
+    _jumbled_services()
+
+    new = agent_client.get(reverse("tickets:new-phone")).content.decode()
+    search = agent_client.get(reverse("tickets:list")).content.decode()
+
+    assert (_options(new, "service"), _options(search, "service")) == (EXPECTED, EXPECTED)
+
+
+@pytest.mark.django_db
+def test_contract_form_lists_services_as_a_tree(client, admin_user):
+    _jumbled_services()
+    customer = factories.CustomerFactory()
+    client.force_login(admin_user)
+
+    body = client.get(
+        reverse("customers:contract-create", args=[customer.customer_id])
+    ).content.decode()
+    labels = re.findall(r'name="services"[^>]*>\s*<label[^>]*>([^<]*)</label>', body)
+
+    assert [label.strip() for label in labels] == EXPECTED

@@ -131,7 +131,34 @@ def test_zoom_shows_history_events(agent_client, agent, queue):
     body = detail(agent_client, ticket).content.decode()
 
     assert 'data-event="state"' in body
-    assert "new → open" in body
+    assert "New → Open" in body
+
+
+def test_history_shows_state_labels_full_names_and_article_kinds(agent_client, agent, queue):
+    ticket = factories.TicketFactory(queue=queue)
+    petra = factories.AgentFactory(username="petra.z", first_name="Petra", last_name="Zimmermann")
+    for action, old, new in [
+        ("state", "new", "pending"),
+        ("owner", agent.username, "petra.z"),
+        ("article", "", "agent public"),
+        ("article", "", "customer internal"),
+    ]:
+        factories.TicketEventFactory(
+            ticket=ticket, actor=petra, action=action, from_value=old, to_value=new
+        )
+
+    body = detail(agent_client, ticket).content.decode()
+    shown = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row)).strip()
+        for row in re.findall(r'data-event="[a-z]+">.*?</span>\s*<span>(.*?)</span>', body, re.S)
+    ]
+
+    assert shown == [
+        "State New → Pending reminder",
+        f"Owner {agent.get_full_name()} → Petra Zimmermann",
+        "Article added → Agent, public",
+        "Article added → Customer, internal",
+    ]
 
 
 @pytest.mark.parametrize(

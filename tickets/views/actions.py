@@ -1,10 +1,10 @@
 """Actions on one ticket (HTMX forms on the zoom). Each POST goes through a Form and a service.
 
 On success an HTMX request gets the re-rendered zoom and a toast; a plain POST is redirected
-to the zoom. Bad input answers 400 with the action's form and its errors (retargeted to the
-form), and changes nothing. Reply, note, state and time carry a one-time key
-(`helpdesk.services.submit_once`): sent twice, the work is done once and both answers are the
-same success.
+to the zoom. Bad input answers 422 (the form-error status everywhere) with the action's form
+and its errors (retargeted to the form), and changes nothing. Reply, note, state and time
+carry a one-time key (`helpdesk.services.submit_once`): sent twice, the work is done once and
+both answers are the same success.
 """
 
 from django.contrib import messages
@@ -45,7 +45,7 @@ def _done(request, number: str, message: str) -> HttpResponse:
     return after_write(request, zoom, message=message, url=url)
 
 
-def _form_response(request, ticket, name: str, form, status: int = 400, **extra) -> HttpResponse:
+def _form_response(request, ticket, name: str, form, status: int = 422, **extra) -> HttpResponse:
     """The action's form with its errors (or a prompt) in place of the form."""
     if request.htmx:
         context = {"ticket": ticket, f"{name}_form": form, **extra}

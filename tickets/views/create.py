@@ -64,7 +64,7 @@ def _ticket_new(request, channel: str):
                     message = gettext("Ticket #%(number)s created.")
                 messages.success(request, message % {"number": number})
                 return redirect("tickets:detail", number)
-        status = 400
+        status = 422
     else:
         prefill = PrefillForm(request.GET)
         customer_user = prefill.cleaned_data["customer_user"] if prefill.is_valid() else None

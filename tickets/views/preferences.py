@@ -35,5 +35,5 @@ def my_queues(request):
             session_locale_refresh(request)
             messages.success(request, _("Your preferences are saved."))
             return redirect("tickets:preferences")
-        return render(request, "tickets/preferences.html", context, status=400)
+        return render(request, "tickets/preferences.html", context, status=422)
     return render(request, "tickets/preferences.html", context)

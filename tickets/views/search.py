@@ -40,6 +40,15 @@ def search_filter(request) -> TicketFilter:
     )
 
 
+def _error_summary(form) -> list[tuple[str, str]]:
+    """(field label, message) for each error: the summary names fields as the form shows them."""
+    return [
+        (str(form.fields[name].label) if name in form.fields else "", error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
 @agent_required
 @vary_on_headers("HX-Request")
 def ticket_list(request):
@@ -56,6 +65,7 @@ def ticket_list(request):
         "tickets": page.object_list,
         "columns": _columns(order),
         "current_order": order,
+        "filter_errors": _error_summary(ticket_filter.form) if ticket_filter.is_bound else [],
     }
     template = "tickets/list.html"
     if request.htmx and not request.htmx.history_restore_request:

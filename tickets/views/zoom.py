@@ -1,8 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.vary import vary_on_headers
 
@@ -12,7 +14,13 @@ from helpdesk.downloads import download
 from helpdesk.sanitize import clean_html
 
 from ..forms import NoteForm, ReplyForm, StateForm, TicketUpdateForm, TimeForm
+from ..models import Article, TicketState
 from ..selectors import get_attachment_for_agent, get_ticket_for_agent, ticket_articles
+from ..templatetags.ticket_tags import agent_name
+
+User = get_user_model()
+STATE_EVENTS = ("state", "created")
+PERSON_EVENTS = ("owner", "responsible")
 
 # A long thread shows its latest articles and events; "Show all" loads the rest on request.
 ZOOM_RECENT = 50
@@ -29,6 +37,47 @@ def _recent(queryset, show_all: bool) -> tuple[list, int]:
     return rows[1:], queryset.count() - ZOOM_RECENT
 
 
+def _readable(events: list) -> list:
+    """`from_text`/`to_text` of each event: stored keys (state names, usernames, "agent
+    public") as the reader's words: state labels, full names, translated article kinds. At most
+    two queries, and only when such events show."""
+    states = {e_value for e in events if e.action in STATE_EVENTS for e_value in _values(e)}
+    names = {e_value for e in events if e.action in PERSON_EVENTS for e_value in _values(e)}
+    state_labels = (
+        {s.name: str(s) for s in TicketState.objects.filter(name__in=states)} if states else {}
+    )
+    people = (
+        {u.username: agent_name(u) for u in User.objects.filter(username__in=names)}
+        if names
+        else {}
+    )
+    for event in events:
+        lookup = {}
+        if event.action in STATE_EVENTS:
+            lookup = state_labels
+        elif event.action in PERSON_EVENTS:
+            lookup = people
+        event.from_text = lookup.get(event.from_value, event.from_value)
+        event.to_text = lookup.get(event.to_value, event.to_value)
+        if event.action == "article":
+            event.to_text = _article_kind(event.to_value)
+    return events
+
+
+def _values(event) -> list[str]:
+    return [v for v in (event.from_value, event.to_value) if v]
+
+
+def _article_kind(value: str) -> str:
+    """ "agent public" (sender type, visibility) as "Agent, public"."""
+    sender, _space, visibility = value.partition(" ")
+    if sender not in Article.SenderType.values or visibility not in ("public", "internal"):
+        return value
+    return (
+        gettext("%(sender)s, public") if visibility == "public" else gettext("%(sender)s, internal")
+    ) % {"sender": Article.SenderType(sender).label}
+
+
 def _show_all(request) -> bool:
     return request.GET.get("all") == "1"
 
@@ -43,7 +92,7 @@ def thread_context(ticket, show_all: bool) -> dict:
         "ticket": ticket,
         "articles": articles,
         "articles_hidden": articles_hidden,
-        "events": events,
+        "events": _readable(events),
         "events_hidden": events_hidden,
     }
 
