@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import SLA, Contract, Service
 from customers.models import Area, Customer, CustomerUser, Location
-from helpdesk.forms import BoundedDateTimeField, OnceForm
+from helpdesk.forms import BoundedDateTimeField, MomentInput, OnceForm
 from helpdesk.pickers import PickerChoiceField, agent_label
 from helpdesk.validators import has_control_characters
 
@@ -68,13 +68,6 @@ class MultipleFileField(forms.FileField):
         if problems:
             raise forms.ValidationError(problems)
         return files
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def agents():
@@ -303,10 +296,7 @@ class StateForm(OnceForm):
         label=_("Next state"),
     )
     pending_until = BoundedDateTimeField(
-        required=False,
-        widget=DateTimeLocalInput(),
-        label=_("Pending until"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        required=False, widget=MomentInput(), label=_("Pending until")
     )
 
     def clean(self):

@@ -159,7 +159,7 @@ def test_agent_preferences_refuse_bad_values_and_change_nothing(agent_client, ag
 
     response = agent_client.post(reverse("tickets:preferences"), data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
     prefs = AgentPreferences.objects.get(user=agent)
     assert (prefs.language, prefs.time_zone) == ("", "Europe/Berlin")
@@ -181,7 +181,7 @@ def test_portal_preferences_save_language_and_zone(portal_client, portal_user):
 def test_portal_preferences_refuse_a_bad_zone(portal_client, portal_user):
     response = portal_client.post(reverse("portal:preferences"), {"time_zone": "Nowhere"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     portal_user.refresh_from_db()
     assert portal_user.time_zone == ""
 
@@ -308,3 +308,29 @@ def test_an_email_shows_times_in_the_recipients_zone(queue, agent):
 
     tokyo = due.astimezone(timezone.get_fixed_timezone(9 * 60)).strftime("%H:%M")
     assert f"{tokyo} JST" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern", "placeholder"),
+    [("en", "%Y-%m-%d 10:00", "YYYY-MM-DD HH:MM"), ("ja", "%Y/%m/%d 10:00", "YYYY/MM/DD HH:MM")],
+)
+def test_a_pending_time_is_typed_as_the_tables_show_times(
+    client, agent, queue, language, pattern, placeholder
+):
+    ticket = factories.TicketFactory(queue=queue, state="open")
+    agent_with(client, agent, language=language, time_zone="Asia/Tokyo")
+    zoom = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert re.search(
+        rf'<input type="text" name="pending_until"[^>]*placeholder="{placeholder}"', zoom
+    )
+    day = (timezone.now() + timedelta(days=30)).date()
+
+    response = client.post(
+        reverse("tickets:set-state", args=[ticket.number]),
+        {"state": "pending", "pending_until": day.strftime(pattern)},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.pending_until == datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)
