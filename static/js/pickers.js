@@ -105,6 +105,8 @@
       },
     });
     select.dropdown.appendChild(more);
+    // Tom Select's own control carries the label now; the original field only posts the value.
+    el.setAttribute("aria-hidden", "true");
     if (el.hasAttribute("data-picker-disabled")) select.disable();
   }
 

@@ -211,7 +211,7 @@ def test_unknown_typed_customer_is_named_in_the_error(agent_client, queue, agent
         reverse("tickets:new-phone"), ticket_data(cuser, queue, customer="NO SUCH")
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert (
         "Select a valid choice. NO SUCH is not one of the available choices."
         in response.content.decode()
