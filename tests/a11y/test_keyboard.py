@@ -4,6 +4,7 @@ Every focused control shows a focus ring."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from customers.services import customer_admin_group_ensure
 from tests import factories
@@ -182,7 +183,7 @@ def test_shortcuts_open_their_pages_and_never_fire_while_typing(page, screenshot
     page.set_viewport_size(DESKTOP)
     # As a person would, press Escape once the sheet is open: Bootstrap moves the focus into it
     # when its fade has ended and ignores Escape before (a slow machine is still fading).
-    page.wait_for_function("document.getElementById('shortcuts').contains(document.activeElement)")
+    expect(page.locator("#shortcuts")).to_be_focused()
     page.keyboard.press("Escape")
     page.wait_for_selector("#shortcuts", state="hidden")
 
