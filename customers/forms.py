@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.i18n import zone_choices
+from helpdesk.i18n import language_choice_list, zone_choice_list
 from helpdesk.pickers import agent_label, picker_from
 
 from . import services
@@ -49,9 +49,7 @@ class RowFormMixin:
 
 def zone_select(field: forms.Field, *, default: str) -> None:
     """A time zone field as a list of zones, the blank choice naming what blank means."""
-    field.widget = forms.Select(
-        choices=[("", gettext("Default (%(zone)s)") % {"zone": default}), *zone_choices()]
-    )
+    field.widget = forms.Select(choices=zone_choice_list(default))
 
 
 class CustomerForm(forms.ModelForm):
@@ -138,9 +136,7 @@ class CustomerUserForm(forms.ModelForm):
         self.fields["customers"].help_text = gettext(
             "Further customers; the primary one is always added."
         )
-        self.fields["language"].widget = forms.Select(
-            choices=[("", gettext("The browser's language")), *settings.LANGUAGES]
-        )
+        self.fields["language"].widget = forms.Select(choices=language_choice_list())
         zone_select(self.fields["time_zone"], default=gettext("the customer's"))
 
     def clean_login(self):

@@ -39,6 +39,16 @@ def zone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
 
 
+def language_choice_list() -> list[tuple[str, str]]:
+    """The site's languages, blank meaning "the browser's"."""
+    return [("", gettext("The browser's language")), *settings.LANGUAGES]
+
+
+def zone_choice_list(default: str) -> list[tuple[str, str]]:
+    """The zones, blank naming what it falls back to."""
+    return [("", gettext("Default (%(zone)s)") % {"zone": default}), *zone_choices()]
+
+
 def zone_valid(name: str) -> bool:
     return name in {value for value, _label in zone_choices()}
 
@@ -146,15 +156,8 @@ class LocaleForm(forms.Form):
 
     def __init__(self, *args, default_zone: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [
-            ("", _("The browser's language")),
-            *settings.LANGUAGES,
-        ]
-        default = default_zone or settings.TIME_ZONE
-        self.fields["time_zone"].choices = [
-            ("", _("Default (%(zone)s)") % {"zone": default}),
-            *zone_choices(),
-        ]
+        self.fields["language"].choices = language_choice_list()
+        self.fields["time_zone"].choices = zone_choice_list(default_zone or settings.TIME_ZONE)
 
 
 def _safe_next(request) -> str:
