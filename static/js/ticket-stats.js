@@ -37,7 +37,11 @@
           size: 30,
           splits: function () { return xs; },
           values: function (u, splits) {
-            return splits.map(function (x) {
+            // In a narrow column every other day is labelled, today always.
+            var every = u.bbox.width / devicePixelRatio / splits.length < 38 ? 2 : 1;
+            var last = splits.length - 1;
+            return splits.map(function (x, i) {
+              if ((last - i) % every) return "";
               var day = new Date(x * 1000);
               return (day.getMonth() + 1) + "/" + day.getDate();
             });
