@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.usage import attach_usage
 from customers.models import Customer, CustomerUser
@@ -418,9 +419,9 @@ def settings_widget(ctx: WidgetContext) -> dict[str, Any]:
 
 # Columns of the Queue overview: state types added up per queue, each linking to the search.
 QUEUE_COLUMNS = (
-    ("new", _("New"), (StateType.NEW,)),
-    ("open", _("Open"), (StateType.OPEN,)),
-    ("pending", _("Pending"), PENDING_TYPES),
+    ("new", pgettext_lazy("ticket state", "New"), (StateType.NEW,)),
+    ("open", pgettext_lazy("ticket state", "Open"), (StateType.OPEN,)),
+    ("pending", pgettext_lazy("ticket state", "Pending"), PENDING_TYPES),
     ("incomplete", _("All open"), INCOMPLETE_TYPES),
 )
 
