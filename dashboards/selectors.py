@@ -1,9 +1,9 @@
 """Reads of the CIC and CUIC: object fetches, preferences and the query of each widget.
 
 Every ticket read starts from `Ticket.objects.visible_to_agent(agent)` and narrows with the
-`TicketQuerySet` / `TicketRules` rules (DESIGN §5); the tab counts of a ticket widget come
-from one aggregate, and its list is paginated with the count taken from that aggregate, so the
-number of queries does not grow with the data.
+`TicketQuerySet` / `TicketRules` rules (DESIGN §5). Every count an agent sees stops at
+`ROW_COUNT_CAP` ("1,000+"), so it reads a bounded index range: neither the number of queries
+nor the rows a query reads grow with the data.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -30,11 +31,12 @@ from django.utils.translation import gettext_lazy as _
 from contracts.usage import attach_usage
 from customers.models import Customer, CustomerUser
 from helpdesk.pagination import capped_label, capped_total
-from tickets.models import Ticket, TicketState
+from tickets.models import AgentPreferences, Queue, Ticket, TicketState
 from tickets.querysets import TicketRules
-from tickets.states import COMPLETED_TYPES, INCOMPLETE_TYPES
+from tickets.states import COMPLETED_TYPES, INCOMPLETE_TYPES, PENDING_TYPES, StateType
 
 from .models import DashboardPreference
+from .stats import ticket_stats
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -153,7 +155,7 @@ def _paginate(object_list, *, page_size: int, page: int | str, count: int | None
 class Tab:
     key: str
     label: str
-    count: int
+    count: str  # "12", or "1,000+" once capped
     active: bool
 
 
@@ -182,20 +184,32 @@ CUIC_ROW_RELATED = ("customer", "customer_user")
 CUIC_ROW_FIELDS = ("customer__customer_id", "customer_user__first_name", "customer_user__last_name")
 
 
-def _count(q: Q) -> Count:
-    return Count("id", filter=q) if q else Count("id")
+def capped_counts(agent: User, **querysets: QuerySet) -> dict[str, int]:
+    """Several counts in one query, each of at most `ROW_COUNT_CAP + 1` rows: every count an
+    agent sees stops there ("1,000+"), so each reads a bounded index range however many
+    tickets match. The agent's own user row carries the counts (one row, always there)."""
+    if not querysets:
+        return {}
+    columns = {
+        name.replace("-", "_"): CappedCount(qs.order_by().values("pk")[: ROW_COUNT_CAP + 1])
+        for name, qs in querysets.items()
+    }
+    row = get_user_model().objects.filter(pk=agent.pk).values(**columns).get()
+    # A sub-query that can match nothing (no visible queue) comes back as NULL.
+    return {name: row[name.replace("-", "_")] or 0 for name in querysets}
 
 
 def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
     """Rows and tab counts of a ticket widget (Reminder, Escalated, New, Open).
 
-    `select(queryset, now)` applies the widget's rule and order. CIC: the customer's tickets.
-    CUIC: the user's accessible tickets with a second tab row (assigned / accessible); the
-    counts of one row are taken within the active tab of the other row, so both rows combine.
-    One aggregate for every tab count, one query for the page of rows.
+    `select(queryset, now)` applies the widget's rule and order. Agent dashboard: every ticket
+    the agent may see. CIC: the customer's tickets. CUIC: the user's accessible tickets with a
+    second tab row (assigned / accessible); the counts of one row are taken within the active
+    tab of the other row, so both rows combine. One query for every tab count (each capped),
+    one for the page of rows.
 
     The CUIC counts the two disjoint parts of "accessible" (`TicketRules.accessible_parts`)
-    separately in one `UNION ALL` and adds them up, so each part reads one covering index.
+    separately and adds them up, so each part reads one index range.
     """
     agent = ctx.agent
     filters = {
@@ -206,27 +220,28 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
     current_filter = ctx.filter or ctx.widget.default_filter
     visible = ctx.visible_tickets()
     related, fields = ROW_RELATED, ROW_FIELDS
+    scopes: dict[str, Q] = {}
+    current_scope = ""
     if ctx.customer_user is not None:
-        # Within the accessible tickets, "accessible" is every ticket.
-        scopes = {"assigned": TicketRules.assigned_to(ctx.customer_user), "accessible": Q()}
         current_scope = ctx.scope or DEFAULT_SCOPE
-        rules = {key: scopes[current_scope] & q for key, q in filters.items()}
-        rules.update({key: filters[current_filter] & q for key, q in scopes.items()})
-        aggregates = {key.replace("-", "_"): _count(q) for key, q in rules.items()}
-        # Each part's aggregate as a one-row query, so both parts run as one `UNION ALL`.
-        parts = [
-            select(visible.filter(part), ctx.now)
-            .order_by()
-            .values(_one=Value(1))
-            .annotate(**aggregates)
-            .values(*aggregates)
-            for part in TicketRules.accessible_parts(ctx.customer_user)
-        ]
-        sums = dict.fromkeys(aggregates, 0)
-        for row in parts[0].union(*parts[1:], all=True):
-            for name in aggregates:
-                sums[name] += row[name]
-        counts = {key: sums[key.replace("-", "_")] for key in rules}
+        parts = TicketRules.accessible_parts(ctx.customer_user)
+        # Each scope as disjoint parts: "assigned" is one rule, "accessible" two.
+        scopes = {"assigned": (TicketRules.assigned_to(ctx.customer_user),), "accessible": parts}
+        rules = {key: (scopes[current_scope], q) for key, q in filters.items()}
+        rules.update(
+            {key: (part_rules, filters[current_filter]) for key, part_rules in scopes.items()}
+        )
+        selected = select(visible, ctx.now)
+        querysets = {
+            f"{key}_{index}": selected.filter(part, q)
+            for key, (part_rules, q) in rules.items()
+            for index, part in enumerate(part_rules)
+        }
+        raw = capped_counts(agent, **querysets)
+        counts = {
+            key: [raw[f"{key}_{index}"] for index in range(len(part_rules))]
+            for key, (part_rules, q) in rules.items()
+        }
         if current_scope == "assigned":
             base = visible.assigned_to(ctx.customer_user)
         else:
@@ -234,26 +249,25 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
         selected = select(base, ctx.now)
         related, fields = related + CUIC_ROW_RELATED, fields + CUIC_ROW_FIELDS
     else:
-        scopes = {}
-        current_scope = ""
-        rules = dict(filters)
-        selected = select(visible.of_customer(ctx.customer), ctx.now)
-        counts = selected.counts(**{key.replace("-", "_"): q for key, q in rules.items()})
-        counts = {key: counts[key.replace("-", "_")] for key in rules}
+        base = visible if ctx.customer is None else visible.of_customer(ctx.customer)
+        selected = select(base, ctx.now)
+        raw = capped_counts(agent, **{key: selected.filter(q) for key, q in filters.items()})
+        counts = {key: [raw[key]] for key in filters}
 
+    def tab(key: str, label: str, active: bool) -> Tab:
+        return Tab(key, label, capped_total(counts[key], ROW_COUNT_CAP), active)
+
+    # A capped total pages up to the cap: nobody pages through a thousand rows of a widget.
+    total = min(sum(counts[current_filter]), ROW_COUNT_CAP)
     rows = selected.filter(filters[current_filter]).select_related(*related).only(*fields)
-    page = _paginate(rows, page_size=ctx.page_size, page=ctx.page, count=counts[current_filter])
+    page = _paginate(rows, page_size=ctx.page_size, page=ctx.page, count=total)
     return {
-        "tabs": [
-            Tab(key, FILTER_LABELS[key], counts[key], key == current_filter) for key in filters
-        ],
-        "scope_tabs": [
-            Tab(key, SCOPE_LABELS[key], counts[key], key == current_scope) for key in scopes
-        ],
+        "tabs": [tab(key, FILTER_LABELS[key], key == current_filter) for key in filters],
+        "scope_tabs": [tab(key, SCOPE_LABELS[key], key == current_scope) for key in scopes],
         "filter": current_filter,
         "scope": current_scope,
         "page": page,
-        "total": counts[current_filter],
+        "total_label": capped_total(counts[current_filter], ROW_COUNT_CAP),
     }
 
 
@@ -398,3 +412,78 @@ def customer_user_information_widget(ctx: WidgetContext) -> dict[str, Any]:
 def settings_widget(ctx: WidgetContext) -> dict[str, Any]:
     """Every widget with its on/off state (the preferences are already loaded)."""
     return {"states": ctx.states}
+
+
+# --- agent dashboard ------------------------------------------------------------------------
+
+# Columns of the Queue overview: state types added up per queue, each linking to the search.
+QUEUE_COLUMNS = (
+    ("new", _("New"), (StateType.NEW,)),
+    ("open", _("Open"), (StateType.OPEN,)),
+    ("pending", _("Pending"), PENDING_TYPES),
+    ("incomplete", _("All open"), INCOMPLETE_TYPES),
+)
+
+
+def _state_ids() -> dict[str, list[int]]:
+    """State ids per state type: tickets are counted by `state_id` in `(queue, state)` index
+    ranges, without joining the states."""
+    ids: dict[str, list[int]] = {}
+    for pk, state_type in TicketState.objects.values_list("pk", "state_type"):
+        ids.setdefault(state_type, []).append(pk)
+    return ids
+
+
+def queue_overview_widget(ctx: WidgetContext) -> dict[str, Any]:
+    """The queues the agent may see × New / Open / Pending / All open, each count capped.
+
+    One query: the queues, each with one capped count per column (an index range of
+    `(queue_id, state_id)` of at most `ROW_COUNT_CAP + 1` entries)."""
+    ids = _state_ids()
+    queues = Queue.objects.all()
+    if not ctx.agent.is_superuser:
+        queues = queues.filter(pk__in=TicketRules.team_queue_ids(ctx.agent))
+    columns = {}
+    for key, _label, types in QUEUE_COLUMNS:
+        states = [pk for state_type in types for pk in ids.get(state_type, [])]
+        tickets = Ticket.objects.filter(queue=OuterRef("pk"), state_id__in=states)
+        columns[f"n_{key}"] = CappedCount(tickets.order_by().values("pk")[: ROW_COUNT_CAP + 1])
+    my_queues = AgentPreferences.my_queues.through.objects.filter(
+        agentpreferences__user=ctx.agent, queue_id=OuterRef("pk")
+    )
+    rows = [
+        {
+            "queue": queue,
+            "mine": queue.mine,
+            "cells": [
+                {
+                    "key": key,
+                    "types": types,
+                    "count": getattr(queue, f"n_{key}"),
+                    "label": capped_label(getattr(queue, f"n_{key}"), ROW_COUNT_CAP),
+                }
+                for key, _label, types in QUEUE_COLUMNS
+            ],
+        }
+        for queue in queues.annotate(mine=Exists(my_queues), **columns).order_by("name")
+    ]
+    return {"rows": rows, "columns": QUEUE_COLUMNS}
+
+
+def ticket_stats_widget(ctx: WidgetContext) -> dict[str, Any]:
+    """Tickets created and closed per day over the last week in the agent's queues."""
+    queue_ids = None if ctx.agent.is_superuser else TicketRules.team_queue_ids(ctx.agent)
+    return {"stats": ticket_stats(queue_ids, ctx.now)}
+
+
+def agent_counts(agent: User, now: datetime) -> dict[str, str]:
+    """The agent dashboard's stat cards: my locked, new, open and escalated tickets, capped."""
+    visible = Ticket.objects.visible_to_agent(agent)
+    counts = capped_counts(
+        agent,
+        locked=visible.locked_by(agent),
+        new=visible.new(),
+        open=visible.open(),
+        escalated=visible.escalated(now),
+    )
+    return {key: capped_label(count, ROW_COUNT_CAP) for key, count in counts.items()}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,7 +7,7 @@ app_name = "dashboards"
 # Customer IDs (and logins saved before the login rule) may hold dots, @, parentheses and
 # spaces: `keypath` converters (a `path` without control characters), with the widget key after
 # the object so the object may be anything but the empty string.
-urlpatterns = [
+dashboard_patterns = [
     path("cic/", views.cic, name="cic"),
     path("cic/<keypath:customer_id>/", views.cic_customer, name="cic-customer"),
     path("cuic/", views.cuic, name="cuic"),
@@ -27,4 +27,10 @@ urlpatterns = [
     path(
         "customer-user/<keypath:login>/edit/", views.customer_user_edit, name="customer-user-edit"
     ),
+]
+
+# The agent dashboard is the site's home page; the rest lives under /dashboards/.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboards/", include(dashboard_patterns)),
 ]

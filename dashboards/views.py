@@ -9,6 +9,7 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -27,6 +28,7 @@ from . import search as search_rules
 from .forms import PickForm, PreferencesForm, SearchForm, WidgetParamsForm, modal_layout
 from .selectors import (
     WidgetContext,
+    agent_counts,
     get_customer_for_agent,
     get_customer_user_for_agent,
     widget_states,
@@ -37,7 +39,7 @@ from .services import (
     preferences_reorder,
     preferences_set_enabled,
 )
-from .widgets import CIC, CUIC, Dashboard, get_dashboard
+from .widgets import AGENT, AGENT_OBJECT, CIC, CUIC, Dashboard, get_dashboard
 
 PAGE = "dashboards/dashboard.html"
 WIDGETS = "dashboards/widgets.html"
@@ -53,10 +55,59 @@ def _dashboard_or_404(key: str) -> Dashboard:
 
 def _subject(request, dashboard: Dashboard, object_id: str):
     """(customer, customer_user) a dashboard is about; 404 for an unknown one."""
+    if dashboard.key == AGENT.key:
+        if object_id != AGENT_OBJECT:
+            raise Http404("The agent dashboard is about no object.")
+        return None, None
     if dashboard.key == CIC.key:
         return get_customer_for_agent(request.user, object_id), None
     customer_user = get_customer_user_for_agent(request.user, object_id)
     return customer_user.customer, customer_user
+
+
+def _object_id(customer, customer_user) -> str:
+    if customer_user is not None:
+        return customer_user.login
+    if customer is not None:
+        return customer.customer_id
+    return AGENT_OBJECT
+
+
+def _widget_context(
+    request, board: Dashboard, state, states, *, customer, customer_user, params=None
+) -> dict:
+    """What a widget's template needs: the agent's stored choices, overridden by `params`
+    (a tab, scope, page or page size asked for), and the widget query's results."""
+    params = params or {}
+    declared = state.widget
+    object_id = _object_id(customer, customer_user)
+    ctx = WidgetContext(
+        agent=request.user,
+        dashboard=board,
+        widget=declared,
+        customer=customer,
+        customer_user=customer_user,
+        now=timezone.now(),
+        filter=params.get("filter") or state.filter,
+        scope=params.get("scope") or state.scope,
+        page=params.get("page") or 1,
+        page_size=params.get("page_size") or state.page_size,
+        states=states,
+    )
+    return {
+        "dashboard": board,
+        "widget": declared,
+        "state": state,
+        "customer": customer,
+        "customer_user": customer_user,
+        "object_id": object_id,
+        "page_size": ctx.page_size,
+        "page_sizes": (5, 10, 15, 20, 25, 50),
+        "widget_url": reverse("dashboards:widget", args=[board.key, object_id, declared.key]),
+        # Evaluated (two permission queries) only by the widgets that show edit buttons.
+        "can_manage": SimpleLazyObject(lambda: can_manage_customers(request.user)),
+        **declared.query(ctx),
+    }
 
 
 def _hx_trigger(response: HttpResponse, events: dict) -> HttpResponse:
@@ -72,24 +123,49 @@ def _bad_request(request, message: str) -> HttpResponse:
 
 
 def _page(request, dashboard: Dashboard, *, customer=None, customer_user=None, search=None):
-    states = widget_states(request.user, dashboard) if customer is not None else []
-    enabled = [s for s in states if s.enabled]
-    if customer_user is not None:
-        object_id = customer_user.login
-    elif customer is not None:
-        object_id = customer.customer_id
-    else:
-        object_id = ""
+    """A dashboard with the first page of every enabled widget in the response: the agent
+    waits for one request; HTMX then only serves tabs, paging and page size. A widget that is
+    off runs no query."""
+    shown = dashboard.key == AGENT.key or customer is not None
+    states = widget_states(request.user, dashboard) if shown else []
+    frames = [
+        {
+            "state": state,
+            "body": render_to_string(
+                state.widget.template,
+                _widget_context(
+                    request,
+                    dashboard,
+                    state,
+                    states,
+                    customer=customer,
+                    customer_user=customer_user,
+                ),
+                request,
+            ),
+        }
+        for state in states
+        if state.enabled
+    ]
     context = {
         "dashboard": dashboard,
         "customer": customer,
         "customer_user": customer_user,
-        "object_id": object_id,
-        "main": [s for s in enabled if s.widget.column == "main"],
-        "sidebar": [s for s in enabled if s.widget.column == "sidebar"],
+        "object_id": _object_id(customer, customer_user),
+        "shown": shown,
+        "main": [f for f in frames if f["state"].widget.column == "main"],
+        "sidebar": [f for f in frames if f["state"].widget.column == "sidebar"],
         "search": search or {},
     }
+    if dashboard.key == AGENT.key:
+        context["counts"] = agent_counts(request.user, timezone.now())
     return render(request, PAGE, context)
+
+
+@agent_required
+def home(request):
+    """The agent dashboard: the agent's workload over every queue its teams grant."""
+    return _page(request, AGENT)
 
 
 @agent_required
@@ -237,33 +313,9 @@ def widget(request, dashboard: str, object_id: str, widget: str):
             return _bad_request(request, str(error))
     states = widget_states(request.user, board)
     state = next(s for s in states if s.key == declared.key)
-    ctx = WidgetContext(
-        agent=request.user,
-        dashboard=board,
-        widget=declared,
-        customer=customer,
-        customer_user=customer_user,
-        now=timezone.now(),
-        filter=params["filter"] or state.filter,
-        scope=params["scope"] or state.scope,
-        page=params["page"] or 1,
-        page_size=params["page_size"] or state.page_size,
-        states=states,
+    context = _widget_context(
+        request, board, state, states, customer=customer, customer_user=customer_user, params=params
     )
-    context = {
-        "dashboard": board,
-        "widget": declared,
-        "state": state,
-        "customer": customer,
-        "customer_user": customer_user,
-        "object_id": object_id,
-        "page_size": ctx.page_size,
-        "page_sizes": (5, 10, 15, 20, 25, 50),
-        "widget_url": reverse("dashboards:widget", args=[board.key, object_id, declared.key]),
-        # Evaluated (two permission queries) only by the widgets that show edit buttons.
-        "can_manage": SimpleLazyObject(lambda: can_manage_customers(request.user)),
-        **declared.query(ctx),
-    }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, declared.template, context)
     return render(request, "dashboards/widget_page.html", context)

@@ -1,12 +1,12 @@
-"""The widget registry of the Customer Information Center (CIC) and the Customer User
-Information Center (CUIC).
+"""The widget registry of the agent dashboard, the Customer Information Center (CIC) and the
+Customer User Information Center (CUIC).
 
 A widget is a small declaration: key (DESIGN §6 `data-widget`), title, column (main or
 sidebar), the template that renders its body (a partial of `dashboards/widgets.html`), and the
 query function (`selectors.WidgetContext -> dict`) that feeds the template. A
-dashboard is an ordered tuple of widgets plus how to find its object. Both dashboards share
-the same widget declarations; the query functions read `ctx.customer` / `ctx.customer_user`,
-so one ticket widget serves both.
+dashboard is an ordered tuple of widgets plus how to find its object. The dashboards share
+the same widget declarations; the query functions read `ctx.customer` / `ctx.customer_user`
+(both None on the agent dashboard), so one ticket widget serves all three.
 """
 
 from __future__ import annotations
@@ -167,7 +167,40 @@ CUIC = Dashboard(
     scopes=("assigned", "accessible"),
 )
 
-DASHBOARDS: dict[str, Dashboard] = {d.key: d for d in (CIC, CUIC)}
+QUEUE_OVERVIEW = Widget(
+    key="queue-overview",
+    title=_("Queue Overview"),
+    column=SIDEBAR,
+    template=f"{TEMPLATE}#queue-overview",
+    query=selectors.queue_overview_widget,
+    icon="bi-inboxes",
+)
+TICKET_STATS = Widget(
+    key="ticket-stats",
+    title=_("Ticket Stats"),
+    column=SIDEBAR,
+    template=f"{TEMPLATE}#ticket-stats",
+    query=selectors.ticket_stats_widget,
+    icon="bi-graph-up",
+)
+
+# The agent dashboard is about no object: its widget URLs name the object "-".
+AGENT_OBJECT = "-"
+AGENT = Dashboard(
+    key="agent",
+    title=_("Dashboard"),
+    widgets=(
+        REMINDER,
+        ESCALATED,
+        NEW,
+        OPEN,
+        SETTINGS,
+        QUEUE_OVERVIEW,
+        TICKET_STATS,
+    ),
+)
+
+DASHBOARDS: dict[str, Dashboard] = {d.key: d for d in (AGENT, CIC, CUIC)}
 
 
 def get_dashboard(key: str) -> Dashboard | None:

@@ -51,7 +51,7 @@ def portal_user_required(view):
         if not user.is_authenticated:
             return _to_login(request, "portal:login")
         if is_agent(user):
-            return redirect("home")
+            return redirect("dashboards:home")
         customer_user = portal_customer_user(user)
         if customer_user is None:
             # Deactivated contact or a login without a customer user: no portal access.

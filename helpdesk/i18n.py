@@ -166,7 +166,7 @@ def _safe_next(request) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("home")
+    return reverse("dashboards:home")
 
 
 @require_POST

@@ -128,7 +128,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
@@ -210,6 +210,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1}
 HELPDESK_BEAT_SECONDS = env.int("HELPDESK_BEAT_SECONDS", default=60)
+# The agent dashboard's ticket stats are recounted this often (dashboards/stats.py).
+HELPDESK_STATS_SECONDS = env.int("HELPDESK_STATS_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "helpdesk.tasks.sweep_outbox",
@@ -234,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "fetch-mail": {
         "task": "mailgate.tasks.fetch_mail",
         "schedule": timedelta(seconds=HELPDESK_BEAT_SECONDS),
+    },
+    "refresh-ticket-stats": {
+        "task": "dashboards.tasks.refresh_ticket_stats",
+        "schedule": timedelta(seconds=HELPDESK_STATS_SECONDS),
     },
 }
 

@@ -10,7 +10,7 @@ from . import health, i18n, views
 customer_patterns = customers.urls.urlpatterns + contracts.urls.customer_tab_patterns
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.AgentLoginView.as_view(), name="login"),
@@ -21,6 +21,5 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("tickets/", include("tickets.urls")),
     path("customers/", include((customer_patterns, customers.urls.app_name))),
-    path("dashboards/", include("dashboards.urls")),
     path("mail/", include("mailgate.urls")),
 ]

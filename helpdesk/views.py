@@ -1,15 +1,10 @@
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from tickets.models import Ticket
-from tickets.querysets import TicketRules
-
-from .auth import agent_required
 from .forms import AgentAuthenticationForm
 
 
@@ -30,18 +25,3 @@ def favicon(request):
 def logout_view(request):
     logout(request)
     return redirect("login")
-
-
-@agent_required
-def home(request):
-    """The agent's start page: its own workload at a glance."""
-    now = timezone.now()
-    visible = Ticket.objects.visible_to_agent(request.user)
-    counts = visible.counts(
-        locked=TicketRules.locked_by(request.user),
-        new=TicketRules.new(),
-        open=TicketRules.open(),
-        escalated=TicketRules.escalated(now),
-    )
-    recent = visible.incomplete().for_list()[:10]
-    return render(request, "home.html", {"counts": counts, "recent": recent})

@@ -43,5 +43,5 @@ def test_login_page_renders(client):
 @pytest.mark.django_db
 def test_agent_home_renders(agent_client):
     factories.TicketFactory()
-    response = agent_client.get(reverse("home"))
+    response = agent_client.get(reverse("dashboards:home"))
     assert response.status_code == 200

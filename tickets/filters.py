@@ -111,8 +111,8 @@ class TicketFilter(django_filters.FilterSet):
     state = CatalogueFilter(
         queryset=TicketState.objects.all(), to_field_name="name", label=_("State")
     )
-    # Not on the form: the home page's stat cards link here with it.
-    state_type = django_filters.ChoiceFilter(
+    # Not on the form: the agent dashboard's stat cards and queue overview link here with it.
+    state_type = django_filters.MultipleChoiceFilter(
         choices=StateType.choices, field_name="state__state_type", label=_("State type")
     )
     queue = CatalogueFilter(queryset=_queues, label=_("Queue"))

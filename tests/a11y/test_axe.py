@@ -89,7 +89,7 @@ def test_agent_pages_have_no_serious_violations(page):
     login_in_browser(page, "login", agent.username)
 
     urls = [
-        reverse("home"),
+        reverse("dashboards:home"),
         reverse("tickets:list"),
         reverse("tickets:list") + "?created_after=nonsense",
         reverse("tickets:detail", args=[ticket.number]),

@@ -28,7 +28,7 @@ def test_home_stat_cards_link_to_the_tickets_they_count(agent_client, agent, que
     factories.TicketFactory(state="closed", queue=queue)
     factories.TicketFactory(state="new")  # another team's queue
 
-    page = agent_client.get(reverse("home")).content.decode()
+    page = agent_client.get(reverse("dashboards:home")).content.decode()
     links = {key: html.unescape(href) for href, key in LINK.findall(page)}
     counts = dict(COUNT.findall(page))
 

@@ -71,7 +71,7 @@ def arrange():
 def test_search_dialog_cic_new_phone_ticket_reply_by_keyboard(page, screenshot):
     agent, jane, queue = arrange()
     keyboard_login(page, "login", agent.username)
-    assert page.url == page.base_url + reverse("home")
+    assert page.url == page.base_url + reverse("dashboards:home")
 
     # g c: the CIC with its search dialog; arrows choose a match, Enter opens it.
     page.keyboard.press("g")

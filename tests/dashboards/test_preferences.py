@@ -47,13 +47,15 @@ def test_page_shows_every_widget_in_default_order(agent_client):
     assert page_widgets(agent_client) == CIC_DEFAULT
 
 
-def test_page_widget_bodies_load_by_htmx(agent_client):
+def test_page_renders_widget_bodies_and_htmx_only_refreshes_them(agent_client):
     factories.CustomerFactory(customer_id="ACME")
 
     html = agent_client.get(reverse("dashboards:cic-customer", args=["ACME"])).content.decode()
 
+    assert markers(html, "widget-body") == CIC_DEFAULT
     assert f'hx-get="{widget_url("cic", "ACME", "new-tickets")}"' in html
-    assert html.count('hx-trigger="load, refresh-') == len(CIC_DEFAULT)
+    assert 'hx-trigger="load' not in html
+    assert html.count('hx-trigger="refresh-') == len(CIC_DEFAULT)
 
 
 def test_reorder_persists_across_reloads(agent_client):

@@ -113,27 +113,6 @@ def test_cuic_widget_queries_do_not_grow(
 
 
 @pytest.mark.parametrize("size", [3, 40])
-def test_cic_page_queries_do_not_grow(agent, agent_client, queue, django_assert_num_queries, size):
-    cic_data(agent, queue, size)
-
-    # customer + preferences; every widget body comes later by HTMX
-    with django_assert_num_queries(AUTH + 2):
-        response = agent_client.get(reverse("dashboards:cic-customer", args=["ACME"]))
-
-    assert len(markers(response.content.decode(), "widget")) == 8
-
-
-@pytest.mark.parametrize("size", [2, 30])
-def test_cuic_page_queries_do_not_grow(agent, agent_client, queue, django_assert_num_queries, size):
-    cuic_data(agent, queue, size)
-
-    with django_assert_num_queries(AUTH + 2):
-        response = agent_client.get(reverse("dashboards:cuic-user", args=["jane"]))
-
-    assert len(markers(response.content.decode(), "widget")) == 8
-
-
-@pytest.mark.parametrize("size", [3, 40])
 def test_search_queries_do_not_grow(agent_client, django_assert_num_queries, size):
     for _ in range(size):
         factories.CustomerUserFactory()

@@ -45,7 +45,7 @@ def test_login_agent_and_portal_user_land_on_their_home_pages(page, screenshot):
 
     login_in_browser(page, "login", agent.username)
 
-    assert page.url == page.base_url + reverse("home")
+    assert page.url == page.base_url + reverse("dashboards:home")
     assert page.locator("[data-ticket]").count() == 4
     screenshot("agent-home")
 

@@ -231,7 +231,7 @@ def agent_urls(world):
     customer, user, ticket = world["customer"], world["portal_user"], world["ticket"]
     cid = customer.customer_id
     urls = [
-        reverse("home"),
+        reverse("dashboards:home"),
         reverse("tickets:list"),
         reverse("tickets:list") + "?category=open&created_after=nonsense",
         reverse("tickets:detail", args=[ticket.number]),

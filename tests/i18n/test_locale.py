@@ -130,7 +130,7 @@ def test_switch_never_redirects_off_site(agent_client):
         reverse("set-language"), {"language": "en", "next": "https://evil.example/"}
     )
 
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("dashboards:home")
 
 
 def test_switch_is_post_only(agent_client):

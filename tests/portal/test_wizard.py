@@ -375,7 +375,7 @@ def test_new_agent_is_sent_to_agent_side(agent_client):
     response = agent_client.post(reverse("portal:new"), {})
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("dashboards:home")
     assert Ticket.objects.count() == 0
 
 

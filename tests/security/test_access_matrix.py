@@ -133,6 +133,10 @@ MATRIX = {
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",
     ),
+    "dashboards:home": (
+        "login    toportal toportal toportal toportal 200      200      200",
+        "login    toportal toportal toportal toportal 200      200      200",
+    ),
     "dashboards:cic": (
         "login    toportal toportal toportal toportal 200      200      200",
         "login    toportal toportal toportal toportal 200      200      200",
@@ -196,10 +200,6 @@ MATRIX = {
     "javascript-catalog": (
         "200      200      200      200      200      200      200      200",
         "405      405      405      405      405      405      405      405",
-    ),
-    "home": (
-        "login    toportal toportal toportal toportal 200      200      200",
-        "login    toportal toportal toportal toportal 200      200      200",
     ),
     "login": (
         "200      200      200      200      200      200      200      200",

@@ -50,7 +50,7 @@ def test_agent_pages_run_under_the_csp_without_violations(page, screenshot):
 
     login_in_browser(page, "login", "csp-agent")
     for path in (
-        reverse("home"),
+        reverse("dashboards:home"),
         reverse("tickets:list"),
         reverse("tickets:detail", args=[ticket.number]),
         reverse("tickets:new-phone"),

@@ -114,7 +114,7 @@ def test_login_ignores_next_outside_our_site(client, url_name, target):
     )
 
     assert response.status_code == 302
-    default = reverse("home") if url_name == "login" else reverse("portal:home")
+    default = reverse("dashboards:home") if url_name == "login" else reverse("portal:home")
     assert response["Location"] == default
 
 

@@ -180,7 +180,7 @@ def outcome(response) -> str:
             reverse("login"): "login",
             reverse("portal:login"): "plogin",
             reverse("admin:login"): "alogin",
-            reverse("home"): "toagent",
+            reverse("dashboards:home"): "toagent",
             reverse("portal:home"): "toportal",
         }.get(path, "redirect")
     return str(response.status_code)
