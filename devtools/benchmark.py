@@ -31,7 +31,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 
 from contracts.models import Service
@@ -240,14 +240,6 @@ urlpatterns = [
 # --- cases ----------------------------------------------------------------------------------
 
 
-def home_url() -> str:
-    """The agent's start page: the agent dashboard where it exists, the older home before."""
-    try:
-        return reverse("dashboards:home")
-    except NoReverseMatch:
-        return reverse("home")
-
-
 def widget_cases(objects: dict[str, list[tuple[str, str]]]) -> list[Case]:
     """Every widget of every dashboard in the registry, for each (label, object id) given.
 
@@ -289,7 +281,7 @@ def build_cases(*, large: Customer, small: Customer, power: CustomerUser, zoom: 
     cases = [
         Case(EMPTY_VIEW, "floor", reverse("benchmark-empty")),
         Case(FLOOR, "floor", reverse("benchmark-floor")),
-        Case("agent home", "first paint", home_url()),
+        Case("agent home", "first paint", reverse("dashboards:home")),
     ]
     for label, customer in (("large", large), ("small", small)):
         url = reverse("dashboards:cic-customer", args=[customer.customer_id])
