@@ -78,6 +78,14 @@ class TicketStats:
     refreshed_at: datetime | None
 
     @property
+    def created_total(self) -> int:
+        return sum(d.created for d in self.days)
+
+    @property
+    def closed_total(self) -> int:
+        return sum(d.closed for d in self.days)
+
+    @property
     def chart_data(self) -> dict:
         return {
             "days": [d.day.isoformat() for d in self.days],

@@ -170,7 +170,7 @@ CUIC = Dashboard(
 QUEUE_OVERVIEW = Widget(
     key="queue-overview",
     title=_("Queue Overview"),
-    column=SIDEBAR,
+    column=MAIN,
     template=f"{TEMPLATE}#queue-overview",
     query=selectors.queue_overview_widget,
     icon="bi-inboxes",
@@ -190,12 +190,12 @@ AGENT = Dashboard(
     key="agent",
     title=_("Dashboard"),
     widgets=(
+        QUEUE_OVERVIEW,
         REMINDER,
         ESCALATED,
         NEW,
         OPEN,
         SETTINGS,
-        QUEUE_OVERVIEW,
         TICKET_STATS,
     ),
 )

@@ -32,7 +32,17 @@
         y: { range: [0, top * 1.15] },
       },
       axes: [
-        { font: font, size: 30, space: 40, incrs: [86400], values: "{M}/{D}" },
+        {
+          font: font,
+          size: 30,
+          splits: function () { return xs; },
+          values: function (u, splits) {
+            return splits.map(function (x) {
+              var day = new Date(x * 1000);
+              return (day.getMonth() + 1) + "/" + day.getDate();
+            });
+          },
+        },
         { font: font, size: 40 },
       ],
     };

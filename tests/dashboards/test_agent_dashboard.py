@@ -19,8 +19,8 @@ from .helpers import HX, active_tab, markers, number_at, tab_count, widget_url
 
 pytestmark = pytest.mark.django_db
 
-MAIN = ["reminder-tickets", "escalated-tickets", "new-tickets", "open-tickets"]
-SIDEBAR = ["settings", "queue-overview", "ticket-stats"]
+MAIN = ["queue-overview", "reminder-tickets", "escalated-tickets", "new-tickets", "open-tickets"]
+SIDEBAR = ["settings", "ticket-stats"]
 OPEN_STATES = ["new", "open", "in_progress", "declined", "pending", "pending_auto_close"]
 OTHER_STATES = ["resolved", "closed", "cancelled", "merged", "removed"]
 
@@ -354,7 +354,13 @@ def test_ticket_stats_refresh_is_idempotent_and_follows_moves(agent_client, queu
 
 def test_preferences_order_and_close_are_per_agent(client, agent, agent_client):
     url = reverse("dashboards:preferences", args=["agent"])
-    order = ["open-tickets", "new-tickets", "reminder-tickets", "escalated-tickets"]
+    order = [
+        "open-tickets",
+        "new-tickets",
+        "queue-overview",
+        "reminder-tickets",
+        "escalated-tickets",
+    ]
     assert agent_client.post(url, {"order": order}).status_code == 204
     response = agent_client.post(url, {"widget": "escalated-tickets", "close": "1"}, headers=HX)
     assert response.status_code == 200
@@ -365,7 +371,7 @@ def test_preferences_order_and_close_are_per_agent(client, agent, agent_client):
     client.force_login(colleague)
     theirs = home(client)
 
-    assert markers(mine, "widget") == ["open-tickets", "new-tickets", "reminder-tickets", *SIDEBAR]
+    assert markers(mine, "widget") == [*order[:4], *SIDEBAR]
     assert markers(theirs, "widget") == MAIN + SIDEBAR
     assert DashboardPreference.objects.filter(user=agent, dashboard="agent").count() == 7
 
