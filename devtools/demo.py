@@ -39,6 +39,7 @@ from contracts.services import contracts_recount
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from customers.models import NotificationEvent as Event
 from customers.services import customer_admin_group_ensure
+from dashboards.models import TicketHourStat
 from dashboards.stats import ticket_stats_refresh
 from tickets.escalation import escalation_recompute
 from tickets.models import (
@@ -361,6 +362,7 @@ DEMO_MODELS = (
     TicketEvent,
     TimeEntry,
     TicketCounter,
+    TicketHourStat,
 )
 
 
