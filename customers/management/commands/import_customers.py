@@ -25,6 +25,7 @@ from customers.csv_io import (
     cell_in,
 )
 from customers.models import Customer, CustomerUser
+from devtools.demo import analyse_tables
 
 HELP = """\
 Import customers and customer users from one CSV file (UTF-8, header row first).
@@ -157,6 +158,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run, nothing was written: {text}")
             return
         apply(plan, progress=progress, out=self.stderr._out)
+        analyse_tables((Customer, CustomerUser))
         self.stdout.write("Imported: " + summary.format(new="created", changed="updated"))
 
     def _read(self, path: str, delimiter: str, encoding: str):
