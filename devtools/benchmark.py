@@ -37,8 +37,9 @@ from django.utils import timezone
 from contracts.models import Service
 from customers.models import Customer, CustomerUser
 from dashboards.widgets import DASHBOARDS
-from devtools.demo import DemoBuilder, analyse_tables
+from devtools.demo import DEMO_MODELS, DemoBuilder
 from helpdesk.auth import agent_required
+from helpdesk.pg import analyse_tables
 from portal.selectors import allowed_services, subcategories
 from tickets.models import AgentPreferences, Article, Queue, Team, Ticket
 
@@ -174,7 +175,7 @@ def load_dataset(*, customers, customer_users, tickets, seed, workers, progress,
         ]
     )
     Ticket.objects.filter(pk=ticket.pk).update(title=marker_title(seed))
-    analyse_tables()
+    analyse_tables(DEMO_MODELS)
     ticket.refresh_from_db()
     return ticket, summary
 

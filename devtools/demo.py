@@ -16,7 +16,7 @@ import multiprocessing
 import random
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -364,26 +364,6 @@ DEMO_MODELS = (
     TicketCounter,
     TicketHourStat,
 )
-
-
-def analyse_tables(model_classes: Iterable[type[models.Model]] = DEMO_MODELS) -> None:
-    """Fresh planner statistics for tables a bulk load just filled, with their M2M tables.
-
-    Autovacuum gets there minutes later; until then PostgreSQL plans a million rows as if the
-    tables were empty. Outside a transaction it is `VACUUM ANALYZE` (the visibility map makes
-    index-only scans possible), inside one `ANALYZE`. SQLite is skipped: its planner does
-    without statistics, and `ANALYZE` there would change plans only for that database.
-    """
-    if connection.vendor != "postgresql":
-        return
-    tables = []
-    for model in model_classes:
-        tables.append(model._meta.db_table)
-        tables += [f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many]
-    quote = connection.ops.quote_name
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-    with connection.cursor() as cursor:
-        cursor.execute(f"{command} {', '.join(quote(t) for t in dict.fromkeys(tables))}")
 
 
 def demo_logins() -> list[Login]:

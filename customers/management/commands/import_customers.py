@@ -25,7 +25,7 @@ from customers.csv_io import (
     cell_in,
 )
 from customers.models import Customer, CustomerUser
-from devtools.demo import analyse_tables
+from helpdesk.pg import analyse_tables
 
 HELP = """\
 Import customers and customer users from one CSV file (UTF-8, header row first).

@@ -7,7 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from customers.models import Customer
-from devtools.demo import DEMO_PASSWORD, DemoBuilder, analyse_tables, demo_logins, demo_reset
+from devtools.demo import DEMO_MODELS, DEMO_PASSWORD, DemoBuilder, demo_logins, demo_reset
+from helpdesk.pg import analyse_tables
 
 
 class Command(BaseCommand):
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             workers=max(1, workers),
         )
         summary = builder.run()
-        analyse_tables()
+        analyse_tables(DEMO_MODELS)
         elapsed = time.monotonic() - started
         rows = ", ".join(f"{count:,} {name}" for name, count in summary.items() if count)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f} s: {rows}."))
