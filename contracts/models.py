@@ -290,3 +290,22 @@ class ContractNotification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.contract}"
+
+
+class ContractHourUsage(models.Model):
+    """Minutes booked on a contract's tickets in one hour (UTC): what the usage chart adds up
+    by the viewer's days, so it reads at most one row per booked hour of the contract however
+    many time entries there are. Kept with `Contract.minutes_used`, under the same row lock
+    (`contracts.services`)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    minutes = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "hour"], name="contract_hour_usage_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id} {self.hour:%Y-%m-%d %H:00}: {self.minutes} min"

@@ -4,14 +4,17 @@ notice, each once per hour limit, emailed through the outbox."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import TruncHour
 
 from customers.models import Customer
 
 from .emails import contract_notice_emails_add
-from .models import Contract, ContractNotification
+from .models import Contract, ContractHourUsage, ContractNotification
 
 
 @transaction.atomic
@@ -54,6 +57,9 @@ def contract_save(
 # - admin edits and deletes of time entries and tickets -> `contracts_recount` (the rule,
 #   summed again for the contracts concerned); time entries cannot be added in the admin;
 # - bulk loads (demo data) -> `contracts_recount`.
+#
+# `ContractHourUsage` splits the same sum by the hour of each entry (the usage chart) and
+# follows every one of these paths alongside the total.
 
 
 def contracts_lock(contract_ids: Iterable[int | None]) -> list[int]:
@@ -68,12 +74,39 @@ def contracts_lock(contract_ids: Iterable[int | None]) -> list[int]:
     return ids
 
 
-def contract_minutes_add(*, contract: Contract, minutes: int) -> None:
-    """Add booked minutes to the contract's total. The caller holds the contract's row lock
-    (`select_for_update`) and created the time entry in this transaction; `contract` is
-    updated in memory too."""
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _usage_add(contract_id: int, by_hour: dict[datetime, int], sign: int = 1) -> None:
+    """Add (or with `sign=-1` take away) minutes per hour; the caller holds the contract's row
+    lock, so no other transaction changes these rows meanwhile."""
+    for hour, minutes in by_hour.items():
+        rows = ContractHourUsage.objects.filter(contract_id=contract_id, hour=hour)
+        if not rows.update(minutes=F("minutes") + sign * minutes):
+            ContractHourUsage.objects.create(
+                contract_id=contract_id, hour=hour, minutes=sign * minutes
+            )
+    ContractHourUsage.objects.filter(contract_id=contract_id, minutes__lte=0).delete()
+
+
+def _entries_by_hour(entries) -> dict[datetime, int]:
+    rows = (
+        entries.annotate(bucket=TruncHour("created_at", tzinfo=UTC))
+        .values("bucket")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return {row["bucket"]: row["total"] for row in rows}
+
+
+def contract_minutes_add(*, contract: Contract, minutes: int, at: datetime) -> None:
+    """Add minutes booked at `at` to the contract's total and hourly usage. The caller holds
+    the contract's row lock (`select_for_update`) and created the time entry in this
+    transaction; `contract` is updated in memory too."""
     Contract.objects.filter(pk=contract.pk).update(minutes_used=F("minutes_used") + minutes)
     contract.minutes_used += minutes
+    _usage_add(contract.pk, {_hour(at): minutes})
 
 
 def contract_ticket_moved(*, ticket, old_contract_id: int | None, new_contract_id: int | None):
@@ -82,13 +115,16 @@ def contract_ticket_moved(*, ticket, old_contract_id: int | None, new_contract_i
     if old_contract_id == new_contract_id:
         return
     contracts_lock([old_contract_id, new_contract_id])
-    minutes = ticket.time_entries.aggregate(m=Sum("minutes"))["m"] or 0
+    by_hour = _entries_by_hour(ticket.time_entries.all())
+    minutes = sum(by_hour.values())
     if not minutes:
         return
     if old_contract_id is not None:
         Contract.objects.filter(pk=old_contract_id).update(minutes_used=F("minutes_used") - minutes)
+        _usage_add(old_contract_id, by_hour, sign=-1)
     if new_contract_id is not None:
         Contract.objects.filter(pk=new_contract_id).update(minutes_used=F("minutes_used") + minutes)
+        _usage_add(new_contract_id, by_hour)
 
 
 def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
@@ -111,6 +147,29 @@ def contracts_recount(contract_ids: Iterable[int | None] | None = None) -> int:
             if counted[pk] != minutes
         ]
         Contract.objects.bulk_update(changed, ["minutes_used"], batch_size=500)
+        usage = ContractHourUsage.objects.all()
+        time_entry = apps.get_model("tickets", "TimeEntry")
+        entries = time_entry.objects.filter(ticket__contract__isnull=False)
+        if contract_ids is not None:
+            usage = usage.filter(contract_id__in=list(stored))
+            entries = entries.filter(ticket__contract__in=list(stored))
+        usage.delete()
+        rows = (
+            entries.annotate(bucket=TruncHour("created_at", tzinfo=UTC))
+            .values("ticket__contract", "bucket")
+            .annotate(total=Sum("minutes"))
+            .order_by()
+        )
+        ContractHourUsage.objects.bulk_create(
+            (
+                ContractHourUsage(
+                    contract_id=row["ticket__contract"], hour=row["bucket"], minutes=row["total"]
+                )
+                for row in rows.iterator()
+                if row["total"] > 0
+            ),
+            batch_size=2000,
+        )
     return len(changed)
 
 

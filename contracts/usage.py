@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Contract
+from .models import Contract, ContractHourUsage
 
 
 @dataclass
@@ -44,17 +43,17 @@ def _hours(minutes: int) -> Decimal:
 
 
 def attach_usage(contracts: Sequence[Contract], today: date | None = None) -> None:
-    """Set `contract.usage` on every contract: one query for all, days in the viewer's zone."""
+    """Set `contract.usage` on every contract: one query for all over the hourly usage rows
+    (`ContractHourUsage`), days in the viewer's zone."""
     if not contracts:
         return
     today = today or timezone.localdate()
-    time_entry = apps.get_model("tickets", "TimeEntry")
     rows = (
-        time_entry.objects.filter(ticket__contract__in=[c.pk for c in contracts])
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("ticket__contract", "day")
-        .annotate(minutes=Sum("minutes"))
-        .order_by("ticket__contract", "day")
+        ContractHourUsage.objects.filter(contract__in=[c.pk for c in contracts])
+        .annotate(day=TruncDate("hour", tzinfo=timezone.get_current_timezone()))
+        .values_list("contract", "day")
+        .annotate(total=Sum("minutes"))
+        .order_by("contract", "day")
     )
     by_contract: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for contract_id, day, minutes in rows:

@@ -292,7 +292,7 @@ class TimeEntryFactory(DjangoModelFactory):
             )[0]
             if contract_id:
                 contract = Contract.objects.select_for_update().get(pk=contract_id)
-                contract_minutes_add(contract=contract, minutes=entry.minutes)
+                contract_minutes_add(contract=contract, minutes=entry.minutes, at=entry.created_at)
         return entry
 
 

@@ -463,7 +463,7 @@ def ticket_add_time(
     )
     _event(ticket, by, "time", to_value=f"{minutes} min")
     if contract is not None:
-        contract_minutes_add(contract=contract, minutes=minutes)
+        contract_minutes_add(contract=contract, minutes=minutes, at=entry.created_at)
         contract_hours_check(contract=contract)
     return entry
 

@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.models import ContractHourUsage
+from contracts.services import contracts_recount
 from contracts.usage import attach_usage
 from tests import factories
 from tests.customers.helpers import HTMX, customer_admin
@@ -30,6 +32,8 @@ def book(contract, minutes: int, at: datetime):
         ticket=factories.TicketFactory(contract=contract), minutes=minutes
     )
     TimeEntry.objects.filter(pk=entry.pk).update(created_at=at)
+    # A time entry moved in time outside the services: recounted, as the admin does.
+    contracts_recount([contract.pk])
 
 
 def charts(html: str) -> dict[int, dict]:
@@ -144,3 +148,59 @@ def test_cic_widget_queries_do_not_grow_with_contracts_or_days(
         response = agent_client.get(widget_url("cic", "ACME", "customer-information"), headers=HX)
 
     assert len(charts(response.content.decode())) == size
+
+
+def hourly_minutes(contract) -> int:
+    return sum(
+        ContractHourUsage.objects.filter(contract=contract).values_list("minutes", flat=True)
+    )
+
+
+def test_time_booked_in_the_zoom_shows_in_the_chart_at_once(agent, agent_client, queue):
+    customer = factories.CustomerFactory(customer_id="ACME")
+    contract = factories.ContractFactory(customer=customer)
+    ticket = factories.TicketFactory(queue=queue, customer=customer, contract=contract)
+
+    response = agent_client.post(
+        reverse("tickets:add-time", args=[ticket.number]), {"minutes": 90}, headers=HX
+    )
+    widget = agent_client.get(widget_url("cic", "ACME", "customer-information"), headers=HX)
+
+    assert response.status_code == 200
+    assert charts(widget.content.decode())[contract.pk]["hours"][-1] == 1.5
+    assert hourly_minutes(contract) == 90
+
+
+def test_moving_a_ticket_to_another_contract_moves_its_hours(agent, agent_client, queue):
+    customer = factories.CustomerFactory(customer_id="ACME")
+    first = factories.ContractFactory(customer=customer)
+    second = factories.ContractFactory(customer=customer)
+    ticket = factories.TicketFactory(queue=queue, customer=customer, contract=first)
+    agent_client.post(
+        reverse("tickets:add-time", args=[ticket.number]), {"minutes": 60}, headers=HX
+    )
+
+    response = agent_client.post(
+        reverse("tickets:update", args=[ticket.number]), {"contract": second.pk}, headers=HX
+    )
+    data = charts(
+        agent_client.get(
+            widget_url("cic", "ACME", "customer-information"), headers=HX
+        ).content.decode()
+    )
+
+    assert response.status_code == 200
+    assert (hourly_minutes(first), hourly_minutes(second)) == (0, 60)
+    assert (data[first.pk]["hours"][-1], data[second.pk]["hours"][-1]) == (0.0, 1.0)
+
+
+def test_recount_rebuilds_the_hourly_usage_from_the_time_entries():
+    contract = factories.ContractFactory()
+    book(contract, 45, datetime(2026, 3, 3, 9, 10, tzinfo=UTC))
+    book(contract, 15, datetime(2026, 3, 3, 9, 50, tzinfo=UTC))
+    ContractHourUsage.objects.filter(contract=contract).update(minutes=999)
+
+    contracts_recount([contract.pk])
+
+    rows = list(ContractHourUsage.objects.filter(contract=contract).values_list("hour", "minutes"))
+    assert rows == [(datetime(2026, 3, 3, 9, tzinfo=UTC), 60)]
