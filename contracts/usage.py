@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -42,14 +42,23 @@ def _hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
+# The chart spans at most this many days back from today: the hours used before that are its
+# starting point, so it reads at most this many days of hourly rows however old the contract.
+WINDOW_DAYS = 90
+
+
 def attach_usage(contracts: Sequence[Contract], today: date | None = None) -> None:
     """Set `contract.usage` on every contract: one query for all over the hourly usage rows
-    (`ContractHourUsage`), days in the viewer's zone."""
+    (`ContractHourUsage`) of the last `WINDOW_DAYS` days, days in the viewer's zone."""
     if not contracts:
         return
     today = today or timezone.localdate()
+    # Each chart ends today or on the contract's end, and starts `WINDOW_DAYS` before that.
+    last_days = {c.pk: min(today, c.end_date) if c.end_date else today for c in contracts}
+    first_days = {pk: day - timedelta(days=WINDOW_DAYS) for pk, day in last_days.items()}
+    since = timezone.make_aware(datetime.combine(min(first_days.values()), datetime.min.time()))
     rows = (
-        ContractHourUsage.objects.filter(contract__in=[c.pk for c in contracts])
+        ContractHourUsage.objects.filter(contract__in=[c.pk for c in contracts], hour__gte=since)
         .annotate(day=TruncDate("hour", tzinfo=timezone.get_current_timezone()))
         .values_list("contract", "day")
         .annotate(total=Sum("minutes"))
@@ -57,23 +66,26 @@ def attach_usage(contracts: Sequence[Contract], today: date | None = None) -> No
     )
     by_contract: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for contract_id, day, minutes in rows:
-        by_contract[contract_id].append((day, minutes))
+        if day >= first_days[contract_id]:
+            by_contract[contract_id].append((day, minutes))
     for contract in contracts:
         usage = Usage()
         if contract.has_hour_restriction:
             usage.limit = contract.contract_hours
             usage.threshold = contract.hours_notification_threshold
         booked = by_contract.get(contract.pk, [])
-        if not booked or contract.start_date < booked[0][0]:
-            usage.days.append(contract.start_date)
-            usage.hours.append(Decimal("0.00"))
-        total = 0
+        # What was booked before the window (the stored total minus the window's bookings).
+        total = max(0, contract.minutes_used - sum(minutes for _, minutes in booked))
+        start = max(contract.start_date, first_days[contract.pk])
+        if not booked or start < booked[0][0]:
+            usage.days.append(start)
+            usage.hours.append(_hours(total))
         for day, minutes in booked:
             total += minutes
             usage.days.append(day)
             usage.hours.append(_hours(total))
         # The line runs on to today (or the end of the contract): no booking is news too.
-        last = min(today, contract.end_date) if contract.end_date else today
+        last = last_days[contract.pk]
         if last > usage.days[-1]:
             usage.days.append(last)
             usage.hours.append(usage.hours[-1])

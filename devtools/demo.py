@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
-from contracts.models import SLA, Contract, ContractNotification, Service
+from contracts.models import SLA, Contract, ContractHourUsage, ContractNotification, Service
 from contracts.services import contracts_recount
 from customers.models import Area, Customer, CustomerUser, Location, NotificationGroup
 from customers.models import NotificationEvent as Event
@@ -363,6 +363,7 @@ DEMO_MODELS = (
     TimeEntry,
     TicketCounter,
     TicketHourStat,
+    ContractHourUsage,
 )
 
 

@@ -204,3 +204,18 @@ def test_recount_rebuilds_the_hourly_usage_from_the_time_entries():
 
     rows = list(ContractHourUsage.objects.filter(contract=contract).values_list("hour", "minutes"))
     assert rows == [(datetime(2026, 3, 3, 9, tzinfo=UTC), 60)]
+
+
+def test_the_chart_spans_the_last_90_days_starting_from_the_hours_used_before():
+    contract = factories.ContractFactory(start_date=date(2025, 1, 1))
+    book(contract, 120, datetime(2025, 6, 1, 9, tzinfo=UTC))
+    book(contract, 60, datetime(2026, 3, 10, 9, tzinfo=UTC))
+    contract.refresh_from_db()  # its stored total, as every page reads it
+
+    attach_usage([contract], today=date(2026, 3, 20))
+
+    assert contract.usage.points == [
+        (date(2025, 12, 20), Decimal("2.00")),
+        (date(2026, 3, 10), Decimal("3.00")),
+        (date(2026, 3, 20), Decimal("3.00")),
+    ]
