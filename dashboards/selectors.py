@@ -244,10 +244,9 @@ def ticket_widget(ctx: WidgetContext, select: Callable) -> dict[str, Any]:
             for key, (part_rules, q) in rules.items()
         }
         if current_scope == "assigned":
-            base = visible.assigned_to(ctx.customer_user)
+            selected = selected.filter(TicketRules.assigned_to(ctx.customer_user))
         else:
-            base = visible.accessible_for(ctx.customer_user)
-        selected = select(base, ctx.now)
+            selected = selected.filter(TicketRules.accessible_for(ctx.customer_user))
         related, fields = related + CUIC_ROW_RELATED, fields + CUIC_ROW_FIELDS
     else:
         base = visible if ctx.customer is None else visible.of_customer(ctx.customer)

@@ -66,9 +66,17 @@ class TicketRules:
 
     @staticmethod
     def reminder(now: datetime | None = None) -> Q:
+        """By the states' literal ids: with the state known, PostgreSQL reads the
+        `(state_id, pending_until)` index in order and stops after a page, where a join on
+        the state type made it sort every pending ticket whenever its statistics lagged
+        behind the clock (more reminders come due every minute)."""
         window = timedelta(minutes=settings.HELPDESK_REMINDER_WINDOW)
-        return TicketRules.of_state_types(StateType.PENDING_REMINDER) & Q(
-            pending_until__lte=_now(now) + window
+        states = apps.get_model("tickets", "TicketState").objects.filter(
+            state_type=StateType.PENDING_REMINDER
+        )
+        return Q(
+            state_id__in=list(states.values_list("pk", flat=True)),
+            pending_until__lte=_now(now) + window,
         )
 
     @staticmethod

@@ -59,7 +59,8 @@ CIC_WIDGETS = [
     # that reads tickets first loads the ids of the queues the agent's teams grant, and a
     # widget with edit buttons checks "Create/Edit Customers" (one query)
     ("customer-users", 6),  # + queues + permission + page count + rows with annotated counts
-    ("reminder-tickets", 5),  # + queues + tab counts aggregate + rows
+    # + queues + tab counts + rows; the reminder rule first reads its states' ids
+    ("reminder-tickets", 6),
     ("escalated-tickets", 5),
     ("new-tickets", 5),
     ("open-tickets", 5),
@@ -70,7 +71,7 @@ CIC_WIDGETS = [
 CUIC_WIDGETS = [
     ("customer-ids", 6),
     # + the customer user's customers, which the tab counts and the accessible rows name
-    ("reminder-tickets", 6),
+    ("reminder-tickets", 7),
     ("escalated-tickets", 6),
     ("new-tickets", 6),
     ("open-tickets", 6),
