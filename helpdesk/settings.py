@@ -254,7 +254,7 @@ HELPDESK_AUTO_REPLY_PER_HOUR = env.int("HELPDESK_AUTO_REPLY_PER_HOUR", default=3
 HELPDESK_BASE_URL = env("HELPDESK_BASE_URL", default="")
 # Ticket search counts at most this many matches ("More than 10,000 tickets"), see
 # helpdesk/pagination.py.
-LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # The portal's lists count at most this many requests ("1,000+"): a customer user reads the
 # first pages and narrows the search; each counted request is an index entry read.
 PORTAL_COUNT_CAP = env.int("PORTAL_COUNT_CAP", default=1_000)
