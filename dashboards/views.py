@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -125,7 +126,8 @@ def _bad_request(request, message: str) -> HttpResponse:
 def _page(request, dashboard: Dashboard, *, customer=None, customer_user=None, search=None):
     """A dashboard with the first page of every enabled widget in the response: the agent
     waits for one request; HTMX then only serves tabs, paging and page size. A widget that is
-    off runs no query."""
+    off runs no query. The page views are `never_cache`: going back to a dashboard must show
+    the tabs chosen since, not the browser's copy of the first paint."""
     shown = dashboard.key == AGENT.key or customer is not None
     states = widget_states(request.user, dashboard) if shown else []
     frames = [
@@ -163,30 +165,35 @@ def _page(request, dashboard: Dashboard, *, customer=None, customer_user=None, s
 
 
 @agent_required
+@never_cache
 def home(request):
     """The agent dashboard: the agent's workload over every queue its teams grant."""
     return _page(request, AGENT)
 
 
 @agent_required
+@never_cache
 def cic(request):
     """The CIC without a customer: an empty page with the search dialog open."""
     return _page(request, CIC)
 
 
 @agent_required
+@never_cache
 def cuic(request):
     """The CUIC without a customer user: an empty page with the search dialog open."""
     return _page(request, CUIC)
 
 
 @agent_required
+@never_cache
 def cic_customer(request, customer_id: str):
     customer = get_customer_for_agent(request.user, customer_id)
     return _page(request, CIC, customer=customer)
 
 
 @agent_required
+@never_cache
 def cuic_user(request, login: str):
     customer_user = get_customer_user_for_agent(request.user, login)
     return _page(request, CUIC, customer=customer_user.customer, customer_user=customer_user)

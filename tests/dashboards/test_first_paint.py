@@ -110,3 +110,11 @@ def test_turning_off_the_ticket_stats_drops_its_query(agent_client, world):
     assert any("dashboards_tickethourstat" in q for q in with_stats)
     assert not any("dashboards_tickethourstat" in q for q in without)
     assert "ticket-stats" not in markers(html, "widget")
+
+
+@pytest.mark.parametrize(("dashboard", "url"), PAGES, ids=[d.key for d, _ in PAGES])
+def test_dashboard_pages_are_never_cached(agent_client, world, dashboard, url):
+    """Back to a dashboard shows the tabs chosen since, not the browser's first paint."""
+    response = agent_client.get(url())
+
+    assert "no-store" in response["Cache-Control"]

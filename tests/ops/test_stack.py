@@ -130,7 +130,8 @@ def test_compose_volumes_keep_the_database_and_media():
 
 
 def test_beat_schedule_names_registered_tasks():
-    import mailgate.tasks  # noqa: F401  (what autodiscover_tasks imports)
+    import dashboards.tasks  # noqa: F401  (what autodiscover_tasks imports)
+    import mailgate.tasks  # noqa: F401
     import tickets.tasks  # noqa: F401
     from helpdesk.celery import app
 
