@@ -425,21 +425,12 @@ QUEUE_COLUMNS = (
 )
 
 
-def _state_ids() -> dict[str, list[int]]:
-    """State ids per state type: tickets are counted by `state_id` in `(queue, state)` index
-    ranges, without joining the states."""
-    ids: dict[str, list[int]] = {}
-    for pk, state_type in TicketState.objects.values_list("pk", "state_type"):
-        ids.setdefault(state_type, []).append(pk)
-    return ids
-
-
 def queue_overview_widget(ctx: WidgetContext) -> dict[str, Any]:
     """The queues the agent may see × New / Open / Pending / All open, each count capped.
 
     One query: the queues, each with one capped count per column (an index range of
     `(queue_id, state_id)` of at most `ROW_COUNT_CAP + 1` entries)."""
-    ids = _state_ids()
+    ids = TicketRules.state_ids_by_type()
     queues = Queue.objects.all()
     if not ctx.agent.is_superuser:
         queues = queues.filter(pk__in=TicketRules.team_queue_ids(ctx.agent))

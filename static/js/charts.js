@@ -15,19 +15,27 @@
 
   var WEEK = 7 * 86400;
 
+  // A figure's plot element, its json_script numbers and the days as times; null once drawn.
+  function chartData(figure) {
+    if (figure.dataset.ready || !window.uPlot) return null;
+    var source = figure.querySelector('script[type="application/json"]');
+    var plot = figure.querySelector("[data-chart-plot]");
+    if (!source || !plot) return null;
+    figure.dataset.ready = "1";
+    var data = JSON.parse(source.textContent);
+    // Days are the viewer's days: midnight in the browser keeps each on its own date.
+    var xs = data.days.map(function (day) { return Date.parse(day + "T00:00:00") / 1000; });
+    return { plot: plot, data: data, xs: xs };
+  }
+
   function flat(xs, value) {
     return xs.map(function () { return value; });
   }
 
   function drawContract(figure) {
-    if (figure.dataset.ready || !window.uPlot) return;
-    var source = figure.querySelector('script[type="application/json"]');
-    var plot = figure.querySelector("[data-chart-plot]");
-    if (!source || !plot) return;
-    figure.dataset.ready = "1";
-    var data = JSON.parse(source.textContent);
-    // Days are the viewer's days: midnight in the browser keeps each on its own date.
-    var xs = data.days.map(function (day) { return Date.parse(day + "T00:00:00") / 1000; });
+    var found = chartData(figure);
+    if (!found) return;
+    var plot = found.plot, data = found.data, xs = found.xs;
     var hours = data.hours;
     if (xs.length === 1) {
       // A contract that starts today: a day's width of line rather than a lone dot.
@@ -70,14 +78,9 @@
   }
 
   function drawStats(figure) {
-    if (figure.dataset.ready || !window.uPlot) return;
-    var source = figure.querySelector('script[type="application/json"]');
-    var plot = figure.querySelector("[data-chart-plot]");
-    if (!source || !plot) return;
-    figure.dataset.ready = "1";
-    var data = JSON.parse(source.textContent);
-    // Days are the viewer's days: midnight in the browser keeps each on its own date.
-    var xs = data.days.map(function (day) { return Date.parse(day + "T00:00:00") / 1000; });
+    var found = chartData(figure);
+    if (!found) return;
+    var plot = found.plot, data = found.data, xs = found.xs;
     var bars = function (offset) {
       return uPlot.paths.bars({ size: [0.35, 24], align: offset });
     };
