@@ -1,6 +1,6 @@
 """Reading the mail accounts over IMAP (DESIGN §10): `fetch_mail` and its beat task.
 
-A message is marked seen (or deleted) on the server only after `message_ingest` returned, so
+A message is marked seen (or deleted) on the server only after the intake took it, so
 whatever goes wrong in between (database down, a crash, a lost connection) leaves it unseen and
 the next run takes it again; the unique Message-ID makes that second take a no-op.
 """
@@ -22,7 +22,7 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
 
 from .models import MailAccount
-from .services import UnreadableMessage, message_ingest
+from .services import Intake, UnreadableMessage
 
 logger = logging.getLogger(__name__)
 
@@ -138,13 +138,14 @@ def accounts_fetch(name: str | None = None) -> dict[MailAccount, Counter]:
 def _messages_take(mailbox, account: MailAccount, counts: Counter) -> dict[str, str]:
     """Ingest up to `BATCH` unseen messages; the first text of each kind of problem."""
     first: dict[str, str] = {}
+    intake = Intake(account=account)
     # No CHARSET: some servers refuse one, and these criteria are plain ASCII.
     for uid in mailbox.uids("UNSEEN UNDELETED", charset=None)[:BATCH]:
         raw = _raw_fetch(mailbox, uid)
         if raw is None:
             continue  # gone meanwhile (another client expunged it)
         try:
-            message_ingest(raw, account=account)
+            intake.take(raw)
         except UnreadableMessage as exc:
             # Never readable, so not retried every minute: seen and flagged for a person to
             # look at in a mail client, and never deleted.

@@ -1,9 +1,10 @@
 """Reading a raw RFC 5322 message into what intake needs, whatever the sender's software did.
 
-The standard library parses (`policy.default`: RFC 2047 headers, RFC 2231 file names); this
-module adds the tolerance real mail needs: charsets that lie (Shift_JIS with Windows
-characters, ISO-2022-JP with extensions, 8-bit headers without a charset), HTML-only mail,
-headers that do not parse, and no Message-ID.
+The standard library parses with `policy.compat32`, which leaves headers as written (cheaper
+than `policy.default`'s header objects); this module decodes RFC 2047 words (the parser reads
+RFC 2231 file names) and adds the tolerance real mail needs: charsets that lie (Shift_JIS with
+Windows characters, ISO-2022-JP with extensions, 8-bit headers without a charset), HTML-only
+mail, headers that do not parse, and no Message-ID.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import html
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.header import decode_header
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -108,30 +110,46 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _header(message: Message, name: str) -> str:
-    """A header as text; one that does not parse is read raw rather than lost."""
+def _raw_header(message: Message, name: str) -> str | None:
+    """The first `name` header as the sender wrote it (unfolded, encoded words and all)."""
+    name = name.lower()
+    for key, raw in message.raw_items():
+        if key.lower() == name:
+            return raw if isinstance(raw, str) else str(raw)
+    return None
+
+
+def decode_words(text: str) -> str:
+    """RFC 2047 encoded words decoded, each in its charset or the closest that reads it."""
+    if "=?" not in text:
+        return clean_text(text)
     try:
-        value = message.get(name)
-    except Exception:
-        value = None
-        for key, raw in message.raw_items():
-            if key.lower() == name.lower():
-                value = raw
-                break
+        parts = decode_header(text)
+    except Exception:  # a broken encoded word is shown as written
+        return clean_text(text)
+    return "".join(
+        decode_bytes(part, charset) if isinstance(part, bytes) else clean_text(part)
+        for part, charset in parts
+    )
+
+
+def _header(message: Message, name: str) -> str:
+    value = _raw_header(message, name)
     if value is None:
         return ""
-    return clean_text(" ".join(str(value).split()))
+    return " ".join(decode_words(" ".join(value.split())).split())
 
 
 def _addresses(message: Message, *names: str) -> list[str]:
     found: list[str] = []
-    for name in names:
-        for raw in message.get_all(name, []) if _safe_has(message, name) else []:
-            text = clean_text(str(raw))
-            for _, address in getaddresses([text]):
-                address = address.strip().lower()
-                if "@" in address and address not in found:
-                    found.append(address)
+    wanted = {name.lower() for name in names}
+    for key, raw in message.raw_items():
+        if key.lower() not in wanted:
+            continue
+        for _, address in getaddresses([clean_text(" ".join(str(raw).split()))]):
+            address = address.strip().lower()
+            if "@" in address and address not in found:
+                found.append(address)
     return found
 
 
@@ -162,7 +180,9 @@ def _filename(part: Message) -> str:
         name = part.get_filename()
     except Exception:
         name = None
-    return clean_text(name or "").strip()
+    # RFC 2231 is decoded by the parser; encoded words in a quoted name are not standard, but
+    # common (Outlook, Gmail).
+    return decode_words(name or "").strip()
 
 
 @dataclass
@@ -223,7 +243,7 @@ def parse(raw: bytes) -> Mail:
     if not raw or not raw.strip():
         raise UnreadableMessage("The message is empty.")
     try:
-        message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
+        message = BytesParser(policy=policy.compat32).parsebytes(raw)
     except Exception as exc:
         raise UnreadableMessage(f"The message cannot be parsed: {exc}") from exc
     if not any(

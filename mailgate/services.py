@@ -1,5 +1,5 @@
-"""Intake of email (DESIGN §10): one function, `message_ingest`, that `fetch_mail`, the
-`ingest_email` pipe and the benchmark call.
+"""Intake of email (DESIGN §10): `Intake.take`, which `fetch_mail` (one `Intake` per account
+and fetch), the `ingest_email` pipe (`message_ingest`, one message) and the benchmark call.
 
 1. Read the message (mailgate/parsing.py); a message we cannot read at all raises
    `UnreadableMessage`.
@@ -27,6 +27,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from functools import cached_property
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,13 +39,21 @@ from customers.models import CustomerUser
 from helpdesk.models import OutboxMessage, fit_to_field
 from helpdesk.outbox import LOOP_HEADER, outbox_add
 from tickets.emails import customer_update_notice_add
-from tickets.models import Article, Channel, Queue, Ticket, TicketState
+from tickets.models import (
+    DEFAULT_PRIORITY_LEVEL,
+    Article,
+    Channel,
+    Priority,
+    Queue,
+    Ticket,
+    TicketState,
+)
 from tickets.services import article_add, default_queue, ticket_create, ticket_set_state
 
 from .models import InboundMessage, MailAccount
 from .parsing import Mail, UnreadableMessage, parse
 
-__all__ = ["UnreadableMessage", "message_ingest"]
+__all__ = ["Intake", "UnreadableMessage", "message_ingest"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,27 +74,66 @@ def message_ingest(
 ) -> InboundMessage:
     """Take one raw RFC 5322 message; returns its `InboundMessage` (the existing one when the
     message was taken before). Database errors propagate: nothing was taken, try again."""
-    now = now or timezone.now()
-    mail = parse(raw)
-    inbound = _inbound(mail, account=account, now=now)
-    try:
-        with transaction.atomic():
-            _Intake(mail, inbound, account=account, queue=queue, now=now).run()
-            _keep_raw(inbound, raw)
-            inbound.save()
-        return inbound
-    except IntegrityError:
-        if inbound.raw:
-            inbound.raw.delete(save=False)
-        taken = InboundMessage.objects.filter(message_id=mail.message_id).first()
-        if taken is not None:
-            return taken
-        raise
-    except DatabaseError:
-        raise
-    except Exception as exc:  # a message our code cannot handle: kept for an admin to see
-        logger.exception("Intake of %s failed.", mail.message_id)
-        return _error(mail, raw, account=account, now=now, exc=exc)
+    return Intake(account=account, queue=queue).take(raw, now=now)
+
+
+class Intake:
+    """Takes the messages of one batch (a fetch of one account, one piped message, one
+    benchmark process). The rows every message needs the same of (the queues' addresses, the
+    states and the default priority) are read once per batch: an admin's change to them
+    applies from the next fetch."""
+
+    def __init__(self, *, account: MailAccount | None = None, queue: Queue | None = None):
+        self.account = account
+        self.queue = queue
+
+    @cached_property
+    def queue_addresses(self) -> dict[str, Queue]:
+        return {
+            queue.email_address.lower(): queue
+            for queue in Queue.objects.exclude(email_address=None)
+        }
+
+    @cached_property
+    def own_addresses(self) -> set[str]:
+        return {*self.queue_addresses, parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
+
+    @cached_property
+    def _states(self) -> dict[str, TicketState]:
+        return {state.name: state for state in TicketState.objects.filter(name__in=("new", "open"))}
+
+    def state(self, name: str) -> TicketState:
+        try:
+            return self._states[name]
+        except KeyError:  # an admin removed it: the message is kept as an error
+            raise TicketState.DoesNotExist(f"No ticket state {name!r}.") from None
+
+    @cached_property
+    def priority(self) -> Priority:
+        return Priority.objects.get(level=DEFAULT_PRIORITY_LEVEL)
+
+    def take(self, raw: bytes, *, now: datetime | None = None) -> InboundMessage:
+        now = now or timezone.now()
+        mail = parse(raw)
+        inbound = _inbound(mail, account=self.account, now=now)
+        try:
+            with transaction.atomic():
+                _Message(self, mail, inbound, now=now).run()
+                _keep_raw(inbound, raw)
+                inbound.save()
+            return inbound
+        except IntegrityError:
+            if inbound.raw:
+                inbound.raw.delete(save=False)
+            taken = InboundMessage.objects.filter(message_id=mail.message_id).first()
+            if taken is not None:
+                return taken
+            raise
+        except DatabaseError:
+            raise
+        except Exception as exc:  # a message our code cannot handle: kept for an admin to see
+            logger.exception("Intake of %s failed.", mail.message_id)
+            return _error(mail, raw, account=self.account, now=now, exc=exc)
 
 
 def _inbound(mail: Mail, *, account, now, detail: str = "") -> InboundMessage:
@@ -137,25 +185,21 @@ def automatic_kind(mail: Mail, own_addresses: set[str]) -> str:
     return ""
 
 
-class _Intake:
+class _Message:
     """Steps 3–6 for one message, inside the transaction that claimed it."""
 
-    def __init__(self, mail: Mail, inbound: InboundMessage, *, account, queue, now):
+    def __init__(self, intake: Intake, mail: Mail, inbound: InboundMessage, *, now):
+        self.intake = intake
         self.mail = mail
         self.inbound = inbound
-        self.account = account
-        self.queue = queue
+        self.account = intake.account
+        self.queue = intake.queue
         self.now = now
         self.notes: list[str] = []
 
     def run(self) -> None:
         mail = self.mail
-        queue_addresses = {
-            queue.email_address.lower(): queue
-            for queue in Queue.objects.exclude(email_address=None)
-        }
-        own = {*queue_addresses, parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
-        self.automatic = automatic_kind(mail, own)
+        self.automatic = automatic_kind(mail, self.intake.own_addresses)
         self.customer_user = self._sender()
         ticket = self._thread()
         if ticket is None and self.automatic == Outcome.BOUNCE:
@@ -173,7 +217,7 @@ class _Intake:
         elif self.automatic == Outcome.BOUNCE:
             self._done(Outcome.BOUNCE, "A bounce that names no ticket of ours: kept, no ticket.")
         else:
-            self._new_ticket(self._route(queue_addresses))
+            self._new_ticket(self._route(self.intake.queue_addresses))
 
     # --- who, where, which ticket ---------------------------------------------------------
 
@@ -310,6 +354,8 @@ class _Intake:
             by=customer_user.user if customer_user is not None else None,
             customer_user=customer_user,
             queue=queue,
+            state=self.intake.state("new"),
+            priority=self.intake.priority,
             channel=Channel.EMAIL,
             sender_type=Article.SenderType.CUSTOMER,
             article_is_public=not self.automatic,
@@ -379,7 +425,7 @@ class _Intake:
                 outcome, action = Outcome.REOPENED, "reopen"
             ticket_set_state(
                 ticket=ticket,
-                state=TicketState.objects.get(name="open"),
+                state=self.intake.state("open"),
                 by=customer_user.user if customer_user is not None else None,
                 now=self.now,
             )

@@ -19,7 +19,7 @@ from helpdesk.forms import BoundedDateTimeField, MomentInput, OnceForm
 from helpdesk.pickers import PickerChoiceField, agent_label
 from helpdesk.validators import has_control_characters
 
-from .models import Priority, TicketState, TicketType
+from .models import DEFAULT_PRIORITY_LEVEL, Priority, TicketState, TicketType
 from .selectors import queues_for_agent
 from .services import (
     TicketError,
@@ -217,7 +217,7 @@ def create_initial(user, customer_user: CustomerUser | None) -> dict:
     """Defaults of a new ticket; `?customer_user=` pre-fills the user and its customer."""
     initial = {
         "state": TicketState.objects.filter(name="new").first(),
-        "priority": Priority.objects.filter(level=3).first(),
+        "priority": Priority.objects.filter(level=DEFAULT_PRIORITY_LEVEL).first(),
     }
     # The default queue when the agent may use it, else the agent's first queue.
     queues = queues_for_agent(user)

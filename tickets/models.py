@@ -177,6 +177,8 @@ class Satisfaction(models.IntegerChoices):
     VERY_DISSATISFIED = 4, _("Very dissatisfied")
 
 
+DEFAULT_PRIORITY_LEVEL = 3  # medium: when nobody chose impact and urgency
+
 # Priority level by impact (row) and urgency (column), DESIGN §4.
 PRIORITY_MATRIX = {
     1: {1: 1, 2: 1, 3: 2, 4: 4},

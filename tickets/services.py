@@ -27,6 +27,7 @@ from helpdesk.models import fit_to_field
 from .emails import reply_email_add, ticket_closed_emails_add, ticket_event_emails_add
 from .escalation import ESCALATION_FIELDS, escalation_recompute
 from .models import (
+    DEFAULT_PRIORITY_LEVEL,
     AgentPreferences,
     Article,
     Attachment,
@@ -171,7 +172,7 @@ def ticket_create(
         customer = customer_user.customer
     if priority is None:
         impact, urgency = fields.get("impact"), fields.get("urgency")
-        level = priority_level(impact, urgency) if impact and urgency else 3
+        level = priority_level(impact, urgency) if impact and urgency else DEFAULT_PRIORITY_LEVEL
         priority = Priority.objects.get(level=level)
     if fields.get("contract") is not None and fields.get("sla") is None:
         fields["sla"] = fields["contract"].sla
