@@ -3,7 +3,8 @@
 Writing: the service that makes a change calls `outbox_add(kind=…, key=…, recipients=…,
 params=…)` inside its own transaction, so the rows commit or roll back with the change that
 owes them; a repeat of the same (kind, key, recipient) is ignored. After commit one delivery
-task per row is published. A broker that is down costs the request one refused connection
+task per call is published, which finds the call's rows by kind and key (so the change's
+transaction only inserts them). A broker that is down costs the request one refused connection
 (no publish retries), never an error: the rows wait in the table for the sweeper.
 
 Delivering (`outbox_deliver`, one row): lock the row if it is pending and due, skipping a row
@@ -175,7 +176,7 @@ def outbox_add(
     params: dict[str, Any] | None = None,
     message_id: str = "",
 ) -> int:
-    """Owe the email `kind` about `key` to each recipient; returns how many rows are pending.
+    """Owe the email `kind` about `key` to each recipient; returns to how many addresses.
 
     Call it inside the transaction of the change. Rows that exist already are left as they
     are (a repeat sends nothing twice). `message_id` fixes the Message-ID of the email (a
@@ -205,16 +206,10 @@ def outbox_add(
         ],
         ignore_conflicts=True,
     )
-    ids = list(
-        OutboxMessage.objects.filter(
-            kind=kind, key=key, recipient__in=addresses, status=Status.PENDING
-        ).values_list("pk", flat=True)
-    )
-    if ids:
-        # robust: whatever the publish does, the request that committed stays a success and
-        # the other after-commit callbacks still run.
-        transaction.on_commit(partial(outbox_publish, ids), robust=True)
-    return len(ids)
+    # robust: whatever the publish does, the request that committed stays a success and the
+    # other after-commit callbacks still run.
+    transaction.on_commit(partial(outbox_publish_key, kind, key), robust=True)
+    return len(addresses)
 
 
 class _BrokerPause:
@@ -231,6 +226,23 @@ class _BrokerPause:
     @classmethod
     def start(cls) -> None:
         cls.until = time.monotonic() + cls.SECONDS
+
+
+def outbox_publish_key(kind: str, key: str) -> None:
+    """After commit: one delivery task for the rows of `kind` and `key`, or, without a
+    broker, delivery right here."""
+    if deliver_outbox_key.app.conf.task_always_eager:
+        outbox_deliver_key(kind, key)
+        return
+    if _BrokerPause.active():
+        return  # the sweeper delivers them
+    try:
+        deliver_outbox_key.apply_async(args=(kind, key))
+    except Exception as exc:  # any broker failure: the rows wait for the sweeper
+        _BrokerPause.start()
+        logger.warning(
+            "Outbox: broker unavailable (%r); %s %s waits for the sweeper.", exc, kind, key
+        )
 
 
 def outbox_publish(ids: list[int]) -> None:
@@ -373,6 +385,15 @@ def outbox_deliver(pk: int, *, now: datetime | None = None) -> str | None:
     return message.status
 
 
+def outbox_deliver_key(kind: str, key: str, *, now: datetime | None = None) -> list[str | None]:
+    """Deliver the pending rows of `kind` and `key` (one `outbox_add`), each as
+    `outbox_deliver` does."""
+    ids = OutboxMessage.objects.filter(kind=kind, key=key, status=Status.PENDING).values_list(
+        "pk", flat=True
+    )
+    return [outbox_deliver(pk, now=now) for pk in list(ids)]
+
+
 def outbox_due(now: datetime) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
 
@@ -435,6 +456,19 @@ def deliver_outbox(message_id: int) -> str | None:
     """Deliver one outbox row. A lost database connection is retried with back-off; after
     the last retry the row is still pending and the sweeper delivers it."""
     return outbox_deliver(message_id)
+
+
+@shared_task(
+    name="helpdesk.tasks.deliver_outbox_key",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def deliver_outbox_key(kind: str, key: str) -> list[str | None]:
+    """Deliver the rows one `outbox_add` wrote; retried as `deliver_outbox` is (delivering
+    a row twice is a no-op)."""
+    return outbox_deliver_key(kind, key)
 
 
 @shared_task(name="helpdesk.tasks.sweep_outbox")

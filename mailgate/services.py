@@ -348,6 +348,8 @@ class _Message:
                 self._done(Outcome.REJECTED, f"Unknown sender {self.mail.sender or '(none)'}.")
                 return
         uploads = self._uploads()
+        # Read before the ticket is numbered: the day's counter row stays locked until commit.
+        auto_reply = not self.automatic and self._auto_reply_due(queue)
         ticket = ticket_create(
             title=fit_to_field(Ticket, "title", self.mail.subject.strip() or "(no subject)"),
             body=self._body(),
@@ -365,8 +367,13 @@ class _Message:
             notify=not self.automatic,
         )
         article = ticket.first_article
-        if not self.automatic:
-            self._auto_reply(ticket, queue)
+        if auto_reply:
+            outbox_add(
+                kind="auto_reply",
+                key=f"ticket:{ticket.pk}",
+                recipients=[self.mail.sender],
+                params={"ticket": ticket.pk, "in_reply_to": self.mail.message_id},
+            )
         self._notes_article(ticket)
         if self.automatic:
             self._done(Outcome.LOOP, "Automatic mail: no auto-reply, no notice.", ticket, article)
@@ -432,19 +439,16 @@ class _Message:
         customer_update_notice_add(article=article, action=action)
         self._done(outcome, "", ticket, article)
 
-    def _auto_reply(self, ticket: Ticket, queue: Queue) -> None:
+    def _auto_reply_due(self, queue: Queue) -> bool:
+        """Whether the queue answers this new ticket: it asks for auto-replies and the sender
+        had fewer than `HELPDESK_AUTO_REPLY_PER_HOUR` in the last hour."""
         sender = self.mail.sender
         if not queue.auto_reply or not sender:
-            return
+            return False
         sent = OutboxMessage.objects.filter(
             kind="auto_reply", recipient=sender, created_at__gte=self.now - timedelta(hours=1)
         ).count()
         if sent >= settings.HELPDESK_AUTO_REPLY_PER_HOUR:
             self.notes.append(f"No auto-reply: {sender} had {sent} in the last hour.")
-            return
-        outbox_add(
-            kind="auto_reply",
-            key=f"ticket:{ticket.pk}",
-            recipients=[sender],
-            params={"ticket": ticket.pk, "in_reply_to": self.mail.message_id},
-        )
+            return False
+        return True

@@ -92,7 +92,7 @@ def ticket_number_next(now: datetime | None = None) -> str:
             break
         except IntegrityError:  # another creator inserted the day's row first
             continue
-    value = TicketCounter.objects.get(day=day).value
+    value = TicketCounter.objects.filter(day=day).values_list("value", flat=True).get()
     return f"{day:%Y%m%d}{value:08d}"
 
 

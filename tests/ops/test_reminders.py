@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import OutboxMessage
-from helpdesk.outbox import MAX_ATTEMPTS, deliver_outbox, outbox_retry, outbox_sweep
+from helpdesk.outbox import (
+    MAX_ATTEMPTS,
+    deliver_outbox,
+    deliver_outbox_key,
+    outbox_retry,
+    outbox_sweep,
+)
 from tests import factories
 from tests.outbox.helpers import committed, later
 from tickets.models import Ticket
@@ -119,6 +125,9 @@ def test_reminder_delivery_task_retries_database_errors():
     assert deliver_outbox.autoretry_for == (OperationalError, InterfaceError)
     assert deliver_outbox.retry_backoff == 2
     assert deliver_outbox.name == "helpdesk.tasks.deliver_outbox"
+    assert deliver_outbox_key.autoretry_for == (OperationalError, InterfaceError)
+    assert deliver_outbox_key.retry_backoff == 2
+    assert deliver_outbox_key.name == "helpdesk.tasks.deliver_outbox_key"
     assert send_reminders.name == "tickets.tasks.send_reminders"
 
 

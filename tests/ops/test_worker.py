@@ -133,7 +133,7 @@ def test_worker_sends_a_due_reminder_exactly_once(worker, queue, agent):
     assert ticket.reminder_notified_for == ticket.pending_until
     _wait_for(
         lambda: re.search(
-            r"Task helpdesk\.tasks\.deliver_outbox\[[^\]]+\] succeeded", log.read_text()
+            r"Task helpdesk\.tasks\.deliver_outbox_key\[[^\]]+\] succeeded", log.read_text()
         ),
         "the reminder's delivery",
         log,
@@ -151,4 +151,4 @@ def test_worker_sends_a_due_reminder_exactly_once(worker, queue, agent):
     time.sleep(1)  # anything queued by mistake would have been handled by now
     assert len(list(outbox.iterdir())) == 1
     # one delivery task, received and done
-    assert log.read_text().count("Task helpdesk.tasks.deliver_outbox[") == 2
+    assert log.read_text().count("Task helpdesk.tasks.deliver_outbox_key[") == 2
