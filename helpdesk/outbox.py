@@ -445,26 +445,23 @@ def outbox_health(now: datetime | None = None) -> dict[str, int]:
 # --- Celery tasks -----------------------------------------------------------------------------
 
 
-@shared_task(
-    name="helpdesk.tasks.deliver_outbox",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+# A lost database connection is retried with back-off; after the last retry the rows are
+# still pending and the sweeper delivers them.
+DELIVERY_RETRIES = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="helpdesk.tasks.deliver_outbox", **DELIVERY_RETRIES)
 def deliver_outbox(message_id: int) -> str | None:
-    """Deliver one outbox row. A lost database connection is retried with back-off; after
-    the last retry the row is still pending and the sweeper delivers it."""
+    """Deliver one outbox row."""
     return outbox_deliver(message_id)
 
 
-@shared_task(
-    name="helpdesk.tasks.deliver_outbox_key",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(name="helpdesk.tasks.deliver_outbox_key", **DELIVERY_RETRIES)
 def deliver_outbox_key(kind: str, key: str) -> list[str | None]:
     """Deliver the rows one `outbox_add` wrote; retried as `deliver_outbox` is (delivering
     a row twice is a no-op)."""
