@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import DatabaseError
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .fetch import account_check, account_fetch
 from .models import InboundMessage, MailAccount
+from .parsing import UnreadableMessage
+from .services import message_take_again
 
 
 class MailAccountForm(forms.ModelForm):
@@ -156,6 +159,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "raw_link",
     ]
     readonly_fields = fields
+    actions = ["take_again"]
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
@@ -178,6 +182,58 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_take_again_permission(self, request):
+        # It reads the raw message, which only superusers may see.
+        return request.user.is_superuser
+
+    @admin.action(
+        description=_("Take again (messages kept as an error, once the cause is fixed)"),
+        permissions=["take_again"],
+    )
+    def take_again(self, request, queryset):
+        for inbound in queryset.select_related("account"):
+            name = inbound.subject or inbound.message_id
+            if inbound.outcome != InboundMessage.Outcome.ERROR or not inbound.raw:
+                self.message_user(
+                    request,
+                    gettext("%(message)s: only a message kept as an error is taken again.")
+                    % {"message": name},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                taken = message_take_again(inbound)
+            except UnreadableMessage as exc:
+                self.message_user(
+                    request,
+                    gettext("%(message)s: cannot be read: %(error)s")
+                    % {"message": name, "error": exc},
+                    messages.ERROR,
+                )
+                continue
+            except (DatabaseError, OSError) as exc:
+                self.message_user(
+                    request,
+                    gettext("%(message)s: not taken, try again later (%(error)s).")
+                    % {"message": name, "error": exc},
+                    messages.ERROR,
+                )
+                continue
+            if taken.outcome == InboundMessage.Outcome.ERROR:
+                self.message_user(
+                    request,
+                    gettext("%(message)s: still fails: %(detail)s")
+                    % {"message": name, "detail": taken.detail},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(message)s: taken, %(outcome)s.")
+                    % {"message": name, "outcome": taken.get_outcome_display()},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, obj):

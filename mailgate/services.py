@@ -53,7 +53,7 @@ from tickets.services import article_add, default_queue, ticket_create, ticket_s
 from .models import InboundMessage, MailAccount
 from .parsing import Mail, UnreadableMessage, parse
 
-__all__ = ["Intake", "UnreadableMessage", "message_ingest"]
+__all__ = ["Intake", "UnreadableMessage", "message_ingest", "message_take_again"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,25 @@ def message_ingest(
     """Take one raw RFC 5322 message; returns its `InboundMessage` (the existing one when the
     message was taken before). Database errors propagate: nothing was taken, try again."""
     return Intake(account=account, queue=queue).take(raw, now=now)
+
+
+def message_take_again(inbound: InboundMessage) -> InboundMessage:
+    """Runs intake again on a message kept as `error`, once an admin fixed the cause. The error
+    row is deleted in the transaction that takes the message, so a database fault keeps it;
+    a message that still fails is kept as a new error. Returns the message's row now."""
+    if inbound.outcome != Outcome.ERROR or not inbound.raw:
+        raise ValueError("Only a message kept as an error, with its raw message, is taken again.")
+    with inbound.raw.open("rb") as handle:
+        raw = handle.read()
+    with transaction.atomic():
+        deleted, _ = InboundMessage.objects.filter(pk=inbound.pk, outcome=Outcome.ERROR).delete()
+        if not deleted:  # somebody else took it again first
+            return InboundMessage.objects.get(message_id=inbound.message_id)
+        taken = Intake(account=inbound.account).take(raw)
+        old = inbound.raw
+        if taken.raw.name != old.name:
+            transaction.on_commit(lambda: old.storage.delete(old.name))
+    return taken
 
 
 class Intake:

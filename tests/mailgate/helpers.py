@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
@@ -56,3 +58,21 @@ def ingest(raw: bytes, **kwargs) -> InboundMessage:
     """Intake as a command runs it: the emails it owes go out after its commit."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return message_ingest(raw, **kwargs)
+
+
+@contextmanager
+def read_only_database():
+    """The database refuses every write, as a full disk or a failed-over replica does."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET default_transaction_read_only = on")
+        else:
+            cursor.execute("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET default_transaction_read_only")
+            else:
+                cursor.execute("PRAGMA query_only = OFF")

@@ -3,12 +3,15 @@ password never shown) and the read-only log of inbound messages."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import TestCase
 from django.urls import reverse
 
 from mailgate.models import InboundMessage, MailAccount
 from mailgate.services import message_ingest
 from tests import factories
 from tests.mailgate.conftest import email_bytes, free_port
+from tests.mailgate.helpers import read_only_database
+from tickets.models import Ticket, TicketState
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +204,112 @@ def test_staff_who_may_only_view_accounts_see_no_password_and_no_actions(client)
     assert b"s3cr3t-stored" not in page.content
     assert b"test_connection" not in changelist.content
     assert (response.status_code, _messages(response)) == (200, [])  # the action did not run
+
+
+# --- taking a message kept as an error again ---------------------------------------------------
+
+INBOUND = "admin:mailgate_inboundmessage_changelist"
+
+
+def _take_again(client, *messages):
+    return client.post(
+        reverse(INBOUND),
+        {"action": "take_again", "_selected_action": [m.pk for m in messages]},
+        follow=True,
+    )
+
+
+@pytest.fixture
+def kept_as_error(db):
+    """A new ticket's message that failed because an admin renamed the `new` state."""
+    factories.QueueFactory(name="Support", email_address="support@helpdesk.example")
+    TicketState.objects.filter(name="new").update(name="new-renamed")
+    message = message_ingest(email_bytes(subject="Failed once", to="support@helpdesk.example"))
+    assert message.outcome == InboundMessage.Outcome.ERROR
+    return message
+
+
+def _fix():
+    TicketState.objects.filter(name="new-renamed").update(name="new")
+
+
+def test_a_message_kept_as_an_error_is_taken_again_once_the_cause_is_fixed(
+    superuser_client, kept_as_error
+):
+    _fix()
+    old_raw = kept_as_error.raw
+    raw = old_raw.read()
+    old_raw.close()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = _take_again(superuser_client, kept_as_error)
+
+    assert _messages(response) == [("success", "Failed once: taken, New ticket.")]
+    message = InboundMessage.objects.get()
+    assert message.outcome == InboundMessage.Outcome.NEW_TICKET
+    assert message.ticket.title == "Failed once"
+    assert message.article.ticket_id == message.ticket_id
+    with message.raw.open("rb") as handle:
+        assert handle.read() == raw
+    assert not old_raw.storage.exists(old_raw.name)
+    assert Ticket.objects.count() == 1
+
+
+def test_a_message_that_still_fails_stays_one_error_with_the_new_detail(
+    superuser_client, kept_as_error
+):
+    response = _take_again(superuser_client, kept_as_error)
+
+    [(level, text)] = _messages(response)
+    assert level == "error"
+    assert text.startswith("Failed once: still fails: DoesNotExist")
+    message = InboundMessage.objects.get()
+    assert message.outcome == InboundMessage.Outcome.ERROR
+    assert message.raw
+    assert Ticket.objects.count() == 0
+
+
+def test_only_messages_kept_as_an_error_are_taken_again(superuser_client):
+    taken = message_ingest(email_bytes(subject="Fine the first time"))
+
+    response = _take_again(superuser_client, taken)
+
+    assert _messages(response) == [
+        ("warning", "Fine the first time: only a message kept as an error is taken again.")
+    ]
+    assert list(InboundMessage.objects.values_list("pk", "outcome")) == [
+        (taken.pk, InboundMessage.Outcome.NEW_TICKET)
+    ]
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_that_refuses_writes_keeps_the_error_row(superuser_client, kept_as_error):
+    _fix()
+
+    with read_only_database():
+        response = _take_again(superuser_client, kept_as_error)
+
+    [(level, text)] = _messages(response)
+    assert level == "error"
+    assert text.startswith("Failed once: not taken, try again later")
+    assert list(InboundMessage.objects.values_list("pk", "outcome")) == [
+        (kept_as_error.pk, InboundMessage.Outcome.ERROR)
+    ]
+    assert kept_as_error.raw.storage.exists(kept_as_error.raw.name)
+    assert Ticket.objects.count() == 0
+
+
+def test_staff_who_may_view_messages_cannot_take_them_again(client, kept_as_error):
+    _fix()
+    staff = factories.AgentFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="view_inboundmessage"))
+    client.force_login(staff)
+
+    changelist = client.get(reverse(INBOUND))
+    response = _take_again(client, kept_as_error)
+
+    assert b"take_again" not in changelist.content
+    assert (response.status_code, _messages(response)) == (200, [])
+    assert InboundMessage.objects.get().outcome == InboundMessage.Outcome.ERROR
+    assert Ticket.objects.count() == 0

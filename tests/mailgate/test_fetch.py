@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 from collections import Counter
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -19,6 +18,7 @@ from mailgate.models import InboundMessage, MailAccount
 from mailgate.tasks import fetch_mail
 from tests import factories
 from tests.mailgate.conftest import email_bytes, free_port
+from tests.mailgate.helpers import read_only_database
 from tests.processes import command_env
 from tickets.models import Article
 
@@ -270,30 +270,12 @@ def test_an_untrusted_certificate_is_refused(mailbox, dovecot, monkeypatch):
 # --- failures while taking ------------------------------------------------------------------------
 
 
-@contextmanager
-def _read_only_database():
-    """The database refuses every write, as a full disk or a failed-over replica does."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET default_transaction_read_only = on")
-        else:
-            cursor.execute("PRAGMA query_only = ON")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("RESET default_transaction_read_only")
-            else:
-                cursor.execute("PRAGMA query_only = OFF")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_message_the_database_refuses_stays_unseen_and_is_taken_next_time(mailbox):
     account = mailbox.account()
     mailbox.append(email_bytes(subject="Kept for later"))
 
-    with _read_only_database():
+    with read_only_database():
         counts = account_fetch(account)
 
     assert counts == Counter(failed=1)
