@@ -8,11 +8,11 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from mailgate.models import InboundMessage
 from tests import factories
 from tests.mailgate.conftest import email_bytes
+from tests.mailgate.helpers import read_only_database
 from tests.processes import command_env
 from tickets.models import Article
 
@@ -115,19 +115,8 @@ def test_an_inactive_queue_exits_75(tmp_path):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_that_refuses_the_write_exits_75(tmp_path):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET default_transaction_read_only = on")
-        else:
-            cursor.execute("PRAGMA query_only = ON")
-    try:
+    with read_only_database():
         status, _, err = _ingest(tmp_path, email_bytes())
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("RESET default_transaction_read_only")
-            else:
-                cursor.execute("PRAGMA query_only = OFF")
 
     assert (status, InboundMessage.objects.count()) == (75, 0)
     assert err.startswith("Database unavailable, try again later:")
