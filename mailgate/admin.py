@@ -193,47 +193,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
     )
     def take_again(self, request, queryset):
         for inbound in queryset.select_related("account"):
-            name = inbound.subject or inbound.message_id
-            if inbound.outcome != InboundMessage.Outcome.ERROR or not inbound.raw:
-                self.message_user(
-                    request,
-                    gettext("%(message)s: only a message kept as an error is taken again.")
-                    % {"message": name},
-                    messages.WARNING,
-                )
-                continue
-            try:
-                taken = message_take_again(inbound)
-            except UnreadableMessage as exc:
-                self.message_user(
-                    request,
-                    gettext("%(message)s: cannot be read: %(error)s")
-                    % {"message": name, "error": exc},
-                    messages.ERROR,
-                )
-                continue
-            except (DatabaseError, OSError) as exc:
-                self.message_user(
-                    request,
-                    gettext("%(message)s: not taken, try again later (%(error)s).")
-                    % {"message": name, "error": exc},
-                    messages.ERROR,
-                )
-                continue
-            if taken.outcome == InboundMessage.Outcome.ERROR:
-                self.message_user(
-                    request,
-                    gettext("%(message)s: still fails: %(detail)s")
-                    % {"message": name, "detail": taken.detail},
-                    messages.ERROR,
-                )
-            else:
-                self.message_user(
-                    request,
-                    gettext("%(message)s: taken, %(outcome)s.")
-                    % {"message": name, "outcome": taken.get_outcome_display()},
-                    messages.SUCCESS,
-                )
+            self.message_user(request, *_taken_again(inbound))
 
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, obj):
@@ -250,3 +210,24 @@ class InboundMessageAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("mailgate:raw", args=[obj.pk]), gettext("Raw message")
         )
+
+
+def _taken_again(inbound: InboundMessage) -> tuple[str, int]:
+    """Takes one message again; what became of it, as an admin message and its level."""
+    name = inbound.subject or inbound.message_id
+    try:
+        taken = message_take_again(inbound)
+    except UnreadableMessage as exc:
+        text, level = gettext("%(message)s: cannot be read: %(error)s"), messages.ERROR
+        return text % {"message": name, "error": exc}, level
+    except ValueError:  # not kept as an error
+        text = gettext("%(message)s: only a message kept as an error is taken again.")
+        return text % {"message": name}, messages.WARNING
+    except (DatabaseError, OSError) as exc:
+        text = gettext("%(message)s: not taken, try again later (%(error)s).")
+        return text % {"message": name, "error": exc}, messages.ERROR
+    if taken.outcome == InboundMessage.Outcome.ERROR:
+        text = gettext("%(message)s: still fails: %(detail)s")
+        return text % {"message": name, "detail": taken.detail}, messages.ERROR
+    text = gettext("%(message)s: taken, %(outcome)s.")
+    return text % {"message": name, "outcome": taken.get_outcome_display()}, messages.SUCCESS
